@@ -1,0 +1,1 @@
+"""Operating-system integration behind small interfaces: keystore, autostart, power, notifications."""

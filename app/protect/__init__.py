@@ -1,0 +1,1 @@
+"""Continuous protection: folder watching, debouncing, scheduling, pause and resume. No Qt."""
