@@ -85,3 +85,11 @@ class QuotaExceeded(Permanent):
 
 class CommitRejected(Permanent):
     """The service refused a commit (missing or expired pack, stale head)."""
+
+
+class MissingPacks(CommitRejected):
+    """The commit named packs the service does not hold (never uploaded, or expired)."""
+
+    def __init__(self, packs: list[str], message: str | None = None) -> None:
+        super().__init__(message or f"the service does not hold {len(packs)} pack(s) of the commit")
+        self.packs = packs

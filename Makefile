@@ -1,0 +1,41 @@
+# Keepsake: two set-up commands for a fresh machine — `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck contracts unit bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Starts the local service (SQLite + a pack folder under the user data dir), makes a local account if
+# there is none, then the app on top (headless without a display).
+run: install
+	$(PY) scripts/run_local.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+contracts: install
+	$(VENV)/bin/lint-imports
+
+unit: install
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
+
+test: lint typecheck contracts unit
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Service metadata: SQLAlchemy models, the engine with its locking discipline, and migrations."""

@@ -1,0 +1,227 @@
+"""Accounts, sign-in, devices and tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server import ids, security
+from server.db.models import Account, Device, Plan, SignIn
+from server.errors import BadRequest, Conflict, DeviceLimit, NotFound, RateLimited, Unauthorized
+from server.policy import subscription
+from server.policy.subscription import Facts, Standing, Terms
+
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the account and the device whose token was presented."""
+
+    account_id: str
+    device_id: str
+
+
+def normalize_email(email: str) -> str:
+    """Emails are unique case-insensitively; the form given at sign-up is kept for display."""
+    value = email.strip()
+    local, at, domain = value.rpartition("@")
+    if (
+        not at
+        or not local
+        or "." not in domain
+        or len(value) > 254
+        or any(c.isspace() or ord(c) < 32 for c in value)
+    ):
+        raise BadRequest("that is not a valid email address")
+    return value.casefold()
+
+
+def check_password_rules(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise BadRequest(f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
+
+
+def find_by_email(session: Session, email: str) -> Account | None:
+    norm = normalize_email(email)
+    return session.scalars(
+        select(Account).where(Account.email_norm == norm, Account.deleted_at.is_(None))
+    ).first()
+
+
+def require_by_email(session: Session, email: str) -> Account:
+    account = find_by_email(session, email)
+    if account is None:
+        raise NotFound(f"no account with email {email}")
+    return account
+
+
+def create_account(
+    session: Session, email: str, password_hash: str, plan: str, now: datetime
+) -> Account:
+    """Insert an account; the password is hashed by the caller, outside the write lock."""
+    norm = normalize_email(email)
+    if session.get(Plan, plan) is None:
+        raise BadRequest(f"unknown plan {plan}")
+    if session.scalars(select(Account.id).where(Account.email_norm == norm)).first():
+        raise Conflict("an account with that email already exists")
+    account = Account(
+        id=ids.new_id(),
+        email=email.strip(),
+        email_norm=norm,
+        password_hash=password_hash,
+        plan_code=plan,
+        state=subscription.ACTIVE,
+        state_since=now,
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def recent_failures(session: Session, email_norm: str, now: datetime) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(SignIn)
+        .where(
+            SignIn.email_norm == email_norm,
+            SignIn.success.is_(False),
+            SignIn.time > now - FAILED_LOGIN_WINDOW,
+        )
+    )
+    return int(count or 0)
+
+
+def check_login_rate(session: Session, email_norm: str, now: datetime) -> None:
+    if recent_failures(session, email_norm, now) >= MAX_FAILED_LOGINS:
+        raise RateLimited("too many failed sign-ins for this account; try again in 15 minutes")
+
+
+def record_sign_in(
+    session: Session,
+    email_norm: str,
+    account_id: str | None,
+    outcome: str,
+    now: datetime,
+    device_id: str | None = None,
+) -> None:
+    session.add(
+        SignIn(
+            account_id=account_id,
+            email_norm=email_norm,
+            time=now,
+            success=outcome == "ok",
+            device_id=device_id,
+            outcome=outcome,
+        )
+    )
+
+
+def active_devices(session: Session, account_id: str) -> list[Device]:
+    return list(
+        session.scalars(
+            select(Device)
+            .where(Device.account_id == account_id, Device.revoked_at.is_(None))
+            .order_by(Device.created_at, Device.id)
+        )
+    )
+
+
+def register_device(
+    session: Session, account: Account, name: str, now: datetime
+) -> tuple[Device, str]:
+    """Log a device in. Signing in again under the same device name replaces that device (a
+    reinstalled PC), otherwise the plan's device limit applies."""
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise BadRequest("the device name must be 1 to 100 characters long")
+    devices = active_devices(session, account.id)
+    same_name = [d for d in devices if d.name == name]
+    for device in same_name:
+        device.revoked_at = now
+    allowed = terms_of(session, account).devices_allowed
+    if len(devices) - len(same_name) >= allowed:
+        raise DeviceLimit(
+            f"this plan allows {allowed} device(s) and all are in use; "
+            "sign out or revoke one first",
+            devices_used=len(devices),
+            devices_allowed=allowed,
+        )
+    token = security.new_token()
+    device = Device(
+        id=ids.new_id(),
+        account_id=account.id,
+        name=name,
+        token_hash=security.token_hash(token),
+        created_at=now,
+        last_seen_at=now,
+    )
+    session.add(device)
+    session.flush()
+    return device, token
+
+
+def authenticate(session: Session, token: str) -> tuple[Account, Device]:
+    """The account and device of a bearer token; revoked tokens fail at once."""
+    row = session.execute(
+        select(Account, Device)
+        .join(Device, Device.account_id == Account.id)
+        .where(
+            Device.token_hash == security.token_hash(token),
+            Device.revoked_at.is_(None),
+            Account.deleted_at.is_(None),
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized("the token is not valid; sign in again")
+    return row[0], row[1]
+
+
+def touch_device(session: Session, device_id: str, now: datetime) -> None:
+    device = session.get(Device, device_id)
+    if device is not None and device.last_seen_at < now - LAST_SEEN_RESOLUTION:
+        device.last_seen_at = now
+
+
+def revoke_device(session: Session, account_id: str, device_id: str, now: datetime) -> None:
+    device = session.get(Device, device_id) if ids.is_id(device_id) else None
+    if device is None or device.account_id != account_id or device.revoked_at is not None:
+        raise NotFound("no such device")
+    device.revoked_at = now
+
+
+def terms_of(session: Session, account: Account) -> Terms:
+    plan = session.get(Plan, account.plan_code)
+    if plan is None:  # the foreign key makes this impossible
+        raise RuntimeError(f"account {account.id} has unknown plan {account.plan_code}")
+    return Terms(
+        plan=plan.code,
+        quota_bytes=account.quota_bytes if account.quota_bytes is not None else plan.quota_bytes,
+        devices_allowed=plan.devices_allowed,
+        retention_days=account.retention_days or plan.retention_days,
+        inactivity_days=plan.inactivity_days,
+        paid=plan.paid,
+    )
+
+
+def facts_of(account: Account) -> Facts:
+    return Facts(
+        state=account.state,
+        state_since=account.state_since,
+        end_reason=account.end_reason,
+        paid_until=account.paid_until,
+        created_at=account.created_at,
+        last_backup_at=account.last_backup_at,
+    )
+
+
+def standing_of(session: Session, account: Account, now: datetime) -> Standing:
+    return subscription.standing(terms_of(session, account), facts_of(account), now)

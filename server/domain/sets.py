@@ -1,0 +1,118 @@
+"""Backup sets and their packs: ownership, leases, usage and the pack live set."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from server import ids
+from server.db.models import Account, BackupSet, Pack
+from server.errors import NotFound, SubscriptionLocked
+from server.policy import retention
+from server.policy.retention import LEASED, LIVE, REMOVED
+
+from .accounts import standing_of
+
+
+def require_unlocked(session: Session, account: Account, now: datetime) -> None:
+    """Backup and restore endpoints refuse a locked subscription with 402 and its reason."""
+    standing = standing_of(session, account, now)
+    if standing.lock_reason is not None:
+        message = standing.warnings[0].message if standing.warnings else "the account is locked"
+        raise SubscriptionLocked(message, standing.lock_reason, standing.since)
+
+
+def find_set(session: Session, account_id: str, set_id: str) -> BackupSet:
+    """The account's set, or 404 (for malformed ids and other accounts' sets alike)."""
+    if not ids.is_id(set_id):
+        raise NotFound("no such backup set")
+    backup_set = session.scalars(
+        select(BackupSet).where(BackupSet.account_id == account_id, BackupSet.set_id == set_id)
+    ).first()
+    if backup_set is None:
+        raise NotFound("no such backup set")
+    return backup_set
+
+
+def ensure_set(session: Session, account_id: str, set_id: str, now: datetime) -> bool:
+    """Create the set if needed; True when it was created."""
+    if not ids.is_id(set_id):
+        raise NotFound("no such backup set")
+    try:
+        find_set(session, account_id, set_id)
+        return False
+    except NotFound:
+        session.add(BackupSet(account_id=account_id, set_id=set_id, created_at=now, head_seq=0))
+        session.flush()
+        return True
+
+
+def list_sets(session: Session, account_id: str) -> list[BackupSet]:
+    return list(
+        session.scalars(
+            select(BackupSet)
+            .where(BackupSet.account_id == account_id)
+            .order_by(BackupSet.created_at, BackupSet.set_id)
+        )
+    )
+
+
+def find_pack(session: Session, backup_set: BackupSet, pack_id: str) -> Pack | None:
+    if not ids.is_id(pack_id):
+        return None
+    return session.scalars(
+        select(Pack).where(Pack.set_pk == backup_set.pk, Pack.pack_id == pack_id)
+    ).first()
+
+
+def require_pack(session: Session, backup_set: BackupSet, pack_id: str) -> Pack:
+    pack = find_pack(session, backup_set, pack_id)
+    if pack is None:
+        raise NotFound("no such pack")
+    return pack
+
+
+def usable_clause(now: datetime) -> ColumnElement[bool]:
+    """SQL twin of `retention.pack_usable` (a test checks they agree)."""
+    return or_(
+        Pack.state == LIVE,
+        and_(Pack.state == LEASED, Pack.lease_until > now),
+        and_(Pack.state == REMOVED, Pack.expires_at > now),
+    )
+
+
+def usage_bytes(session: Session, account_id: str, now: datetime) -> int:
+    """Storage used: live packs plus leased and removed ones that have not expired."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Pack.size), 0))
+        .join(BackupSet, Pack.set_pk == BackupSet.pk)
+        .where(BackupSet.account_id == account_id, usable_clause(now))
+    )
+    return int(total or 0)
+
+
+def listed_packs(session: Session, backup_set: BackupSet, now: datetime) -> list[Pack]:
+    """Packs a client may still use: live, leased, and removed but not yet expired."""
+    return list(
+        session.scalars(
+            select(Pack)
+            .where(Pack.set_pk == backup_set.pk, usable_clause(now))
+            .order_by(Pack.pack_id)
+        )
+    )
+
+
+def new_object_key(account_id: str, set_id: str, pack_id: str) -> str:
+    """Where a pack's bytes go: by account, set and id prefix, with a per-upload suffix."""
+    return f"{account_id}/{set_id}/{pack_id[:2]}/{pack_id}.{secrets.token_hex(4)}"
+
+
+def lease(pack: Pack, now: datetime) -> None:
+    """(Re)start a pack's life as uploaded-but-uncommitted."""
+    pack.state = LEASED
+    pack.lease_until = retention.lease_until(now)
+    pack.removed_at = None
+    pack.expires_at = None

@@ -1,0 +1,69 @@
+"""The account status a person sees: plan, usage, devices, standing and dated warnings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.clock import iso
+from server.db.models import Account, BackupSet, Pack
+from server.policy import quota
+from server.policy.subscription import Notice
+
+from .accounts import active_devices, standing_of, terms_of
+from .sets import usage_bytes
+
+
+def account_status(session: Session, account: Account, now: datetime) -> dict[str, Any]:
+    terms = terms_of(session, account)
+    standing = standing_of(session, account, now)
+    used = usage_bytes(session, account.id, now)
+    warnings = list(standing.warnings)
+    if quota.nearly_full(used, terms.quota_bytes):
+        warnings.append(
+            Notice("quota_nearly_full", now, f"{used} of {terms.quota_bytes} bytes are used.")
+        )
+    damaged = damaged_packs(session, account.id)
+    if damaged:
+        warnings.append(
+            Notice(
+                "damaged_packs",
+                now,
+                f"{damaged} stored pack(s) failed the service's integrity check; "
+                "run a verify to repair the backup.",
+            )
+        )
+    return {
+        "account_id": account.id,
+        "email": account.email,
+        "plan": terms.plan,
+        "state": standing.state,
+        "locked": standing.locked,
+        "lock_reason": standing.lock_reason,
+        "locked_since": None if standing.since is None else iso(standing.since),
+        "delete_data_at": None if standing.delete_data_at is None else iso(standing.delete_data_at),
+        "quota_bytes": terms.quota_bytes,
+        "usage_bytes": used,
+        "retention_days": terms.retention_days,
+        "devices_used": len(active_devices(session, account.id)),
+        "devices_allowed": terms.devices_allowed,
+        "paid_until": None if account.paid_until is None else iso(account.paid_until),
+        "created_at": iso(account.created_at),
+        "last_backup_at": None if account.last_backup_at is None else iso(account.last_backup_at),
+        "warnings": [
+            {"code": w.code, "date": iso(w.date), "message": w.message} for w in warnings
+        ],
+    }
+
+
+def damaged_packs(session: Session, account_id: str) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(Pack)
+        .join(BackupSet, Pack.set_pk == BackupSet.pk)
+        .where(BackupSet.account_id == account_id, Pack.damaged_at.is_not(None))
+    )
+    return int(count or 0)

@@ -1,0 +1,164 @@
+"""Pack uploads: checked before the body is read, verified, written durably, then recorded.
+
+The bytes are written under a fresh object key before the row is inserted, so a crash leaves at
+most an unreferenced object (scrub removes those) and never a row without bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from server import ids
+from server.db.engine import Database
+from server.db.models import Account, Pack
+from server.errors import ChecksumMismatch, Conflict, NotFound, QuotaExceeded, TooLarge
+from server.policy import quota, retention
+from server.store import PackStore
+
+from .accounts import Principal, terms_of
+from .sets import find_pack, find_set, lease, new_object_key, require_unlocked, usage_bytes
+from .trash import discard_object
+
+MAX_PACK_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Precheck:
+    account_id: str
+    set_id: str
+    pack_id: str
+    already_stored: bool  # same id, size and checksum already stored: only verify the body
+
+
+def precheck(
+    db: Database,
+    principal: Principal,
+    set_id: str,
+    pack_id: str,
+    declared_sha256: str,
+    content_length: int | None,
+    now: datetime,
+) -> Precheck:
+    """Everything that can be refused before reading a single body byte."""
+    if content_length is not None and content_length > MAX_PACK_BYTES:
+        raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
+    with db.read() as session:
+        account = _account(session, principal)
+        require_unlocked(session, account, now)
+        backup_set = find_set(session, principal.account_id, set_id)
+        pack = find_pack(session, backup_set, pack_id)
+        if not ids.is_id(pack_id):
+            raise NotFound("no such pack")
+        if pack is None:
+            pass
+        elif pack.sha256 == declared_sha256 and (content_length in (None, pack.size)):
+            return Precheck(principal.account_id, set_id, pack_id, already_stored=True)
+        elif _usable(pack, now):
+            raise Conflict("a different pack with this id is already stored; packs are immutable")
+        if content_length is not None:
+            _check_quota(session, account, content_length, now)
+    return Precheck(principal.account_id, set_id, pack_id, already_stored=False)
+
+
+def store_pack(
+    db: Database,
+    store: PackStore,
+    check: Precheck,
+    chunks: Sequence[bytes],
+    declared_sha256: str,
+    now: datetime,
+) -> bool:
+    """Verify and keep the body; True when a new pack was stored (201), False if it was there."""
+    hasher = hashlib.sha256()
+    size = 0
+    for chunk in chunks:
+        hasher.update(chunk)
+        size += len(chunk)
+    if size > MAX_PACK_BYTES:
+        raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
+    if hasher.hexdigest() != declared_sha256:
+        raise ChecksumMismatch(
+            "the body does not match X-Content-SHA256; the pack was not stored"
+        )
+    if check.already_stored and _record_existing(db, check, declared_sha256, size, now):
+        return False
+    key = new_object_key(check.account_id, check.set_id, check.pack_id)
+    store.put(key, chunks)
+    try:
+        created = _record_new(db, check, key, declared_sha256, size, now)
+    except BaseException:
+        store.delete(key)
+        raise
+    if not created:
+        store.delete(key)
+    return created
+
+
+def _record_existing(
+    db: Database, check: Precheck, sha256: str, size: int, now: datetime
+) -> bool:
+    """The same bytes were uploaded before: refresh the lease or revive an expired pack."""
+    with db.write() as session:
+        account = _account(session, Principal(check.account_id, ""))
+        pack = find_pack(session, find_set(session, check.account_id, check.set_id), check.pack_id)
+        if pack is None or pack.sha256 != sha256 or pack.size != size:
+            return False  # collected or replaced meanwhile: store it as new
+        if pack.state == retention.LEASED or not _usable(pack, now):
+            if not _usable(pack, now):
+                _check_quota(session, account, size, now)
+            lease(pack, now)
+        return True
+
+
+def _record_new(
+    db: Database, check: Precheck, key: str, sha256: str, size: int, now: datetime
+) -> bool:
+    with db.write() as session:
+        account = _account(session, Principal(check.account_id, ""))
+        backup_set = find_set(session, check.account_id, check.set_id)
+        pack = find_pack(session, backup_set, check.pack_id)
+        if pack is not None and pack.sha256 == sha256 and pack.size == size:
+            if not _usable(pack, now):
+                _check_quota(session, account, size, now)
+                lease(pack, now)
+            return False
+        if pack is not None and _usable(pack, now):
+            raise Conflict("a different pack with this id is already stored; packs are immutable")
+        _check_quota(session, account, size, now)
+        if pack is None:
+            pack = Pack(set_pk=backup_set.pk, pack_id=check.pack_id, created_at=now)
+            session.add(pack)
+        else:  # an expired pack re-uploaded with other bytes: the old bytes go to the trash
+            discard_object(session, pack.object_key, now)
+        pack.object_key = key
+        pack.sha256 = sha256
+        pack.size = size
+        pack.created_at = now
+        pack.damaged_at = None
+        lease(pack, now)
+        return True
+
+
+def _account(session: Session, principal: Principal) -> Account:
+    account = session.get(Account, principal.account_id)
+    if account is None or account.deleted_at is not None:
+        raise NotFound("no such backup set")
+    return account
+
+
+def _usable(pack: Pack, now: datetime) -> bool:
+    return retention.pack_usable(pack.state, pack.lease_until, pack.expires_at, now)
+
+
+def _check_quota(session: Session, account: Account, incoming: int, now: datetime) -> None:
+    allowed = terms_of(session, account).quota_bytes
+    if allowed is None:
+        return
+    used = usage_bytes(session, account.id, now)
+    if quota.exceeds_quota(used, incoming, allowed):
+        raise QuotaExceeded(used=used, allowed=allowed, incoming=incoming)

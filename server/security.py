@@ -1,0 +1,39 @@
+"""Password hashing (Argon2id) and device tokens (256-bit random, stored only as SHA-256)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_HASHER = PasswordHasher()  # argon2-cffi defaults: Argon2id, RFC 9106 low-memory profile
+# Verified against when the email is unknown, so a failed login costs the same either way.
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Constant-cost check; a missing hash (unknown account) still pays for one verification."""
+    try:
+        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _HASHER.check_needs_rehash(password_hash)
+
+
+def new_token() -> str:
+    """A device token: 256 random bits, url-safe base64. Shown once, never stored."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps: a token of 256 random bits needs no salt or slow hash."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,66 @@
+"""Where pack bytes live: a small object-store interface and its implementations.
+
+The store knows keys and bytes, nothing about accounts or states; the metadata database decides
+what a key means and when it may be deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlparse
+
+
+class ObjectNotFound(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"object {key} is not in the store")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    modified: datetime
+
+
+class PackStore(Protocol):
+    def put(self, key: str, chunks: Sequence[bytes]) -> None:
+        """Store the concatenated chunks under key, atomically and durably (all or nothing)."""
+
+    def get(self, key: str, start: int = 0, length: int | None = None) -> bytes:
+        """Bytes [start, start+length) of the object (to its end when length is None)."""
+        ...
+
+    def read_blocks(self, key: str, block_size: int = 1 << 20) -> Iterator[bytes]:
+        """The whole object in blocks, for hashing without holding it in memory."""
+        ...
+
+    def size(self, key: str) -> int | None:
+        """Size in bytes, or None when absent."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove the object; absent objects are not an error."""
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        """Every stored object whose key starts with prefix (finished uploads only)."""
+        ...
+
+    def clean_temporary(self, older_than: datetime) -> int:
+        """Remove leftovers of interrupted uploads; returns how many were removed."""
+        ...
+
+
+def open_store(url: str) -> PackStore:
+    """A store from `--storage-url`: a `file://` URL or a plain folder path."""
+    from server.store.folder import FolderStore
+
+    parsed = urlparse(url)
+    if parsed.scheme in ("", "file"):
+        path = unquote(parsed.path) if parsed.scheme == "file" else url
+        return FolderStore(Path(path))
+    raise ValueError(f"unsupported storage URL scheme {parsed.scheme!r} (use a folder path)")

@@ -1,0 +1,116 @@
+"""A pack store on a local folder: one file per object, written to a temp file, fsynced, renamed.
+
+Keys are `/`-separated lowercase names chosen by the service (never by clients); they are checked
+anyway so that no key can reach outside the root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from server.store import ObjectNotFound, StoredObject
+
+_KEY = re.compile(r"[0-9a-z_-]+(?:\.[0-9a-z]+)?(?:/[0-9a-z_-]+(?:\.[0-9a-z]+)?)*")
+_TMP = ".tmp"
+
+
+class FolderStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / _TMP).mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        if _KEY.fullmatch(key) is None:
+            raise ValueError(f"invalid object key {key!r}")
+        return self.root / key
+
+    def put(self, key: str, chunks: Sequence[bytes]) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.root / _TMP / f"{secrets.token_hex(8)}.part"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            for chunk in chunks:
+                view = memoryview(chunk)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            temp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+
+    def get(self, key: str, start: int = 0, length: int | None = None) -> bytes:
+        try:
+            with open(self._path(key), "rb") as handle:
+                handle.seek(start)
+                return handle.read() if length is None else handle.read(length)
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+
+    def read_blocks(self, key: str, block_size: int = 1 << 20) -> Iterator[bytes]:
+        try:
+            handle = open(self._path(key), "rb")  # noqa: SIM115 - closed by the generator
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+        with handle:
+            while block := handle.read(block_size):
+                yield block
+
+    def size(self, key: str) -> int | None:
+        try:
+            return self._path(key).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        for directory, subdirs, files in os.walk(self.root):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(directory) / name
+                key = path.relative_to(self.root).as_posix()
+                if not key.startswith(prefix) or _KEY.fullmatch(key) is None:
+                    continue
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue
+                modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+                yield StoredObject(key=key, size=stat.st_size, modified=modified)
+
+    def clean_temporary(self, older_than: datetime) -> int:
+        removed = 0
+        for path in (self.root / _TMP).iterdir():
+            try:
+                if datetime.fromtimestamp(path.stat().st_mtime, UTC) < older_than:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
