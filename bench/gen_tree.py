@@ -42,6 +42,22 @@ LARGE_FILES = {
 # Files written for 2019-01-01 .. 2025-06-01: fixed, so mtimes are as reproducible as contents.
 _MTIME_LO, _MTIME_HI = 1_546_300_800, 1_748_736_000
 _BLOCK = 4 * MIB
+_SYLLABLES = "ka re mi to sen la dor vi an ne ber gu hel ost ri sk ø æ bo fi tek mar lund e"
+_STEMS = [
+    "notes",
+    "report",
+    "IMG",
+    "scan",
+    "invoice",
+    "draft",
+    "letter",
+    "Kopi af dokument",
+    "budget",
+    "main",
+    "README",
+    "page",
+    "referat",
+]
 _TEXT_EXT = {
     "docs": [".txt", ".md", ".rtf", ".html", ".csv"],
     "code": [".py", ".js", ".json", ".md", ".toml"],
@@ -83,9 +99,9 @@ class TextSource:
 
     def __init__(self, seed: int) -> None:
         rng = _rng(seed, "words")
-        syllables = ["ka", "re", "mi", "to", "sen", "la", "dor", "vi", "an", "ne", "ber", "gu",
-                     "hel", "ost", "ri", "sk", "ø", "æ", "bo", "fi", "tek", "mar", "lund", "e"]
-        words = sorted({"".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(6000)})
+        words = sorted(
+            {"".join(rng.choices(_SYLLABLES.split(), k=rng.randint(1, 4))) for _ in range(6000)}
+        )
         rng.shuffle(words)
         cum: list[float] = []
         total = 0.0
@@ -96,7 +112,9 @@ class TextSource:
         for i in range(self.POOL_LINES):
             picked = rng.choices(words, cum_weights=cum, k=rng.randint(3, 16))
             if i % 7 == 0:
-                picked.append(f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.20{rng.randint(10, 25)}")
+                picked.append(
+                    f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.20{rng.randint(10, 25)}"
+                )
             if i % 11 == 0:
                 picked.append(f"{rng.randint(10, 99_999)},{rng.randint(0, 99):02d} kr")
             lines.append((" ".join(picked).capitalize() + ".\n").encode())
@@ -136,9 +154,20 @@ class TreeStats:
 def _plan_dirs(rng: random.Random) -> list[tuple[str, str, float]]:
     """Folders as (relative path, kind, weight): where small files land, and how likely."""
     years = range(2015, 2026)
-    projects = ["Kitchen renovation", "Thesis", "Garden plan", "Wedding", "Budget 2024",
-                "Novel draft", "Bike trip", "Family tree", "Startup idea", "Choir", "Cabin",
-                "Spanish course"]
+    projects = [
+        "Kitchen renovation",
+        "Thesis",
+        "Garden plan",
+        "Wedding",
+        "Budget 2024",
+        "Novel draft",
+        "Bike trip",
+        "Family tree",
+        "Startup idea",
+        "Choir",
+        "Cabin",
+        "Spanish course",
+    ]
     dirs: list[tuple[str, str, float]] = []
     for p in projects:
         base = f"Documents/Projects/{p}"
@@ -222,18 +251,18 @@ def generate(root: Path, seed: int = 1, scale: float = 1.0) -> TreeStats:
     texts = TextSource(seed)
     dirs = _plan_dirs(rng)
     weights = [w for _, _, w in dirs]
-    used: set[str] = set()
     for i in range(round(SMALL_FILES * scale)):
         folder, kind, _ = rng.choices(dirs, weights=weights)[0]
         text = rng.random() < 0.5
         ext = rng.choice((_TEXT_EXT if text else _BIN_EXT)[kind])
-        stem = rng.choice(["notes", "report", "IMG", "scan", "invoice", "draft", "letter",
-                           "Kopi af dokument", "budget", "main", "README", "page", "referat"])
+        stem = rng.choice(_STEMS)
         rel = f"{folder}/{stem} {i:05d}{ext}".lstrip("/")
-        used.add(rel)
         size = _small_size(rng)
-        _write(root / rel, _small_content(seed, rel, size, text, texts),
-               rng.randint(_MTIME_LO, _MTIME_HI))
+        _write(
+            root / rel,
+            _small_content(seed, rel, size, text, texts),
+            rng.randint(_MTIME_LO, _MTIME_HI),
+        )
         stats.small_files += 1
         stats.small_bytes += size
     picture_dirs = [d for d, kind, _ in dirs if d.startswith("Pictures/2")]
@@ -245,7 +274,9 @@ def generate(root: Path, seed: int = 1, scale: float = 1.0) -> TreeStats:
         stats.photo_bytes += size
     large = max(MIB, round(LARGE_SIZE * scale) // (4 * KIB) * (4 * KIB))
     for role, rel in LARGE_FILES.items():
-        data = _vm_bytes(seed, rel, large, texts) if role == "vm" else random_bytes(seed, rel, large)
+        data = (
+            _vm_bytes(seed, rel, large, texts) if role == "vm" else random_bytes(seed, rel, large)
+        )
         _write(root / rel, data, rng.randint(_MTIME_LO, _MTIME_HI))
         stats.large_bytes += large
     return stats
@@ -284,8 +315,9 @@ def edit_tree(root: Path, seed: int = 1, scale: float = 1.0) -> EditReport:
     report = EditReport()
     large = set(LARGE_FILES.values())
     small = [r for r in _list_files(root) if r not in large and not r.endswith(".JPG")]
-    picked = rng.sample(small, min(len(small), max(3, round(len(small) * 0.01))
-                                   + max(2, round(20 * scale))))
+    picked = rng.sample(
+        small, min(len(small), max(3, round(len(small) * 0.01)) + max(2, round(20 * scale)))
+    )
     n_delete = max(2, round(20 * scale))
     to_delete, to_modify = picked[:n_delete], picked[n_delete:]
     for rel in to_modify:
@@ -327,12 +359,23 @@ def edit_tree(root: Path, seed: int = 1, scale: float = 1.0) -> EditReport:
         fh.write(_vm_bytes(seed + 1, "patch", patch, texts))
     report.patched[LARGE_FILES["vm"]] = patch
     report.bytes_written += append + patch
-    projects = sorted(p.name for p in (root / "Documents/Projects").iterdir() if p.is_dir())
-    old = f"Documents/Projects/{rng.choice(projects)}"
+    projects = sorted(f for f in folders if f.count("/") == 2 and f.startswith("Documents/"))
+    old = rng.choice(projects or folders)
     new = f"{old} (archived)"
     (root / old).rename(root / new)
     report.renamed = (old, new)
+    # Report where edited and added files are now, after the rename.
+    moved = {f"{old}/": f"{new}/"}
+    for paths in (report.modified, report.added):
+        paths[:] = [_moved(rel, moved) for rel in paths]
     return report
+
+
+def _moved(rel: str, moves: dict[str, str]) -> str:
+    for before, after in moves.items():
+        if rel.startswith(before):
+            return after + rel[len(before) :]
+    return rel
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -344,8 +387,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.edit:
         report = edit_tree(args.root, args.seed, args.scale)
-        print(f"edited: {len(report.modified)} modified, {len(report.added)} added, "
-              f"{len(report.deleted)} deleted, renamed {report.renamed}")
+        print(
+            f"edited: {len(report.modified)} modified, {len(report.added)} added, "
+            f"{len(report.deleted)} deleted, renamed {report.renamed}"
+        )
     else:
         stats = generate(args.root, args.seed, args.scale)
         print(f"generated {stats.files} files, {stats.bytes / MIB:.1f} MiB in {stats.root}")

@@ -70,9 +70,14 @@ class Keepsake:
         self.service = Service(repo_root, workdir / "keepsake-service", log_dir, base)
 
     def _cli(self, name: str, args: list[str], stdin_text: str | None = None) -> Measured:
-        return run_measured([sys.executable, *CLI, *args], log_dir=self.log_dir,
-                            name=f"keepsake-{name}", env=self.env, cwd=self.repo_root,
-                            stdin_text=stdin_text)
+        return run_measured(
+            [sys.executable, *CLI, *args],
+            log_dir=self.log_dir,
+            name=f"keepsake-{name}",
+            env=self.env,
+            cwd=self.repo_root,
+            stdin_text=stdin_text,
+        )
 
     def setup(self) -> dict[str, Any]:
         self.profile.mkdir(parents=True, exist_ok=True)
@@ -93,27 +98,36 @@ class Keepsake:
         return m, self.service.peak_rss_kib(), _last_json(m.stdout)
 
     def backup(self, step: str) -> StepResult:
-        before = tree_bytes(self.service.data_dir)
+        packs = self.service.data_dir / "packs"
+        before, packs_before = tree_bytes(self.service.data_dir), tree_bytes(packs)
         m, service_rss, out = self._step(step, BACKUP)
         added = tree_bytes(self.service.data_dir) - before
-        return StepResult(m.seconds, m.peak_rss_kib, added,
-                          {"service_peak_rss_kib": service_rss, "json": out})
+        extra = {
+            "service_peak_rss_kib": service_rss,
+            "packs_added": tree_bytes(packs) - packs_before,
+            "json": out,
+        }
+        return StepResult(m.seconds, m.peak_rss_kib, added, extra)
 
     def restore_all(self, dest: Path, step: str) -> tuple[StepResult, Path]:
         m, service_rss, out = self._step(step, _fill(RESTORE_ALL, dest=str(dest)))
-        result = StepResult(m.seconds, m.peak_rss_kib, None,
-                            {"service_peak_rss_kib": service_rss, "json": out})
+        result = StepResult(
+            m.seconds, m.peak_rss_kib, None, {"service_peak_rss_kib": service_rss, "json": out}
+        )
         return result, dest / self.label
 
     def restore_file(self, rel: str, dest: Path, step: str) -> tuple[StepResult, Path]:
         args = _fill(RESTORE_ONE, path=f"{self.label}/{rel}", dest=str(dest))
         m, service_rss, out = self._step(step, args)
-        result = StepResult(m.seconds, m.peak_rss_kib, None,
-                            {"service_peak_rss_kib": service_rss, "json": out})
+        result = StepResult(
+            m.seconds, m.peak_rss_kib, None, {"service_peak_rss_kib": service_rss, "json": out}
+        )
         return result, dest / Path(rel).name
 
     def close(self) -> dict[str, Any]:
-        facts = {"repo_bytes": tree_bytes(self.service.data_dir),
-                 "profile_bytes": tree_bytes(self.profile)}
+        facts = {
+            "repo_bytes": tree_bytes(self.service.data_dir),
+            "profile_bytes": tree_bytes(self.profile),
+        }
         facts["service_lifetime_peak_rss_kib"] = self.service.stop()
         return facts

@@ -56,8 +56,17 @@ def build_rows(results: Results, service_peak_kib: int | None = None) -> list[Ro
         passed = None if target is None or ratio is None else ratio <= target
         rows.append(Row(label, metric, ours, theirs, ratio, target, passed))
     if service_peak_kib:
-        rows.append(Row("Keepsake service peak RSS", "peak_rss_kib", float(service_peak_kib),
-                        None, None, None, None))
+        rows.append(
+            Row(
+                "Keepsake service peak RSS",
+                "peak_rss_kib",
+                float(service_peak_kib),
+                None,
+                None,
+                None,
+                None,
+            )
+        )
     return rows
 
 
@@ -74,14 +83,18 @@ def _fmt(value: float | None, metric: str) -> str:
 
 
 def markdown(rows: list[Row]) -> str:
-    lines = ["| step | keepsake | restic | ratio | target | pass |",
-             "|---|---:|---:|---:|---:|:---:|"]
+    lines = [
+        "| step | keepsake | restic | ratio | target | pass |",
+        "|---|---:|---:|---:|---:|:---:|",
+    ]
     for r in rows:
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
         target = "—" if r.target is None else f"≤ {r.target:.1f}×"
         passed = "—" if r.passed is None else ("yes" if r.passed else "**no**")
-        lines.append(f"| {r.step} | {_fmt(r.keepsake, r.metric)} | {_fmt(r.restic, r.metric)} "
-                     f"| {ratio} | {target} | {passed} |")
+        lines.append(
+            f"| {r.step} | {_fmt(r.keepsake, r.metric)} | {_fmt(r.restic, r.metric)} "
+            f"| {ratio} | {target} | {passed} |"
+        )
     return "\n".join(lines)
 
 

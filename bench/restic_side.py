@@ -38,8 +38,9 @@ class Restic:
         }
 
     def _run(self, name: str, *args: str) -> Any:
-        return run_measured([self.binary, *args], log_dir=self.log_dir, name=f"restic-{name}",
-                            env=self.env)
+        return run_measured(
+            [self.binary, *args], log_dir=self.log_dir, name=f"restic-{name}", env=self.env
+        )
 
     def setup(self) -> dict[str, Any]:
         self._run("init", "init")
@@ -55,8 +56,9 @@ class Restic:
         for line in m.stdout.splitlines():
             if '"summary"' in line:
                 summary = json.loads(line)
-        return StepResult(m.seconds, m.peak_rss_kib, tree_bytes(self.repo) - before,
-                          {"summary": summary})
+        return StepResult(
+            m.seconds, m.peak_rss_kib, tree_bytes(self.repo) - before, {"summary": summary}
+        )
 
     def restore_all(self, dest: Path, step: str) -> tuple[StepResult, Path]:
         m = self._run(step, "restore", "latest", "--host", "bench", "--target", str(dest))
@@ -64,8 +66,17 @@ class Restic:
 
     def restore_file(self, rel: str, dest: Path, step: str) -> tuple[StepResult, Path]:
         source = self.tree / rel
-        m = self._run(step, "restore", "latest", "--host", "bench", "--target", str(dest),
-                      "--include", str(source))
+        m = self._run(
+            step,
+            "restore",
+            "latest",
+            "--host",
+            "bench",
+            "--target",
+            str(dest),
+            "--include",
+            str(source),
+        )
         return StepResult(m.seconds, m.peak_rss_kib), dest / source.relative_to("/")
 
     def close(self) -> dict[str, Any]:

@@ -67,8 +67,10 @@ class Bench:
             result: StepResult = run(tool)
             self.results.setdefault(key, {})[tool.name] = result
             added = "" if result.bytes_added is None else f", +{result.bytes_added / 2**20:.1f} MiB"
-            self.say(f"  {tool.name:8} {key:12} {result.seconds:8.2f} s, "
-                     f"{result.peak_rss_kib / 1024:.0f} MiB RSS{added}")
+            self.say(
+                f"  {tool.name:8} {key:12} {result.seconds:8.2f} s, "
+                f"{result.peak_rss_kib / 1024:.0f} MiB RSS{added}"
+            )
 
     def restores(self) -> None:
         self.say("hashing the source tree")
@@ -79,8 +81,10 @@ class Bench:
             self.prepare(tool)
             result, landed = tool.restore_all(dest, "restore_all")
             self.results.setdefault("restore_all", {})[tool.name] = result
-            self.say(f"  {tool.name:8} restore_all  {result.seconds:8.2f} s, "
-                     f"{result.peak_rss_kib / 1024:.0f} MiB RSS; verifying")
+            self.say(
+                f"  {tool.name:8} restore_all  {result.seconds:8.2f} s, "
+                f"{result.peak_rss_kib / 1024:.0f} MiB RSS; verifying"
+            )
             compare_tree(expected, landed, tool.name)
             shutil.rmtree(dest)
         rel = gen_tree.LARGE_FILES["video"]
@@ -90,8 +94,10 @@ class Bench:
             self.prepare(tool)
             result, landed = tool.restore_file(rel, dest, "restore_one")
             self.results.setdefault("restore_one", {})[tool.name] = result
-            self.say(f"  {tool.name:8} restore_one  {result.seconds:8.2f} s, "
-                     f"{result.peak_rss_kib / 1024:.0f} MiB RSS; verifying")
+            self.say(
+                f"  {tool.name:8} restore_one  {result.seconds:8.2f} s, "
+                f"{result.peak_rss_kib / 1024:.0f} MiB RSS; verifying"
+            )
             compare_file(expected[rel], landed, tool.name)
             shutil.rmtree(dest)
 
@@ -100,8 +106,12 @@ class Bench:
         self.say(f"generating the tree (seed {args.seed}, scale {args.scale}) in {self.tree}")
         started = time.perf_counter()
         stats = gen_tree.generate(self.tree, args.seed, args.scale)
-        self.facts["tree"] = {"files": stats.files, "bytes": stats.bytes, **asdict(stats),
-                              "generate_seconds": round(time.perf_counter() - started, 2)}
+        self.facts["tree"] = {
+            "files": stats.files,
+            "bytes": stats.bytes,
+            **asdict(stats),
+            "generate_seconds": round(time.perf_counter() - started, 2),
+        }
         self.say(f"  {stats.files} files, {stats.bytes / 2**20:.1f} MiB")
         if "keepsake" in args.tools:
             self.tools.append(Keepsake(REPO, self.workdir, self.tree, self.log_dir))
@@ -110,8 +120,11 @@ class Bench:
         for tool in self.tools:
             self.facts[tool.name] = tool.setup()
         self.cold = not args.warm and drop_caches()
-        self.facts["cache"] = "cold (page cache dropped before each step)" if self.cold else (
-            "warm (page cache not dropped)")
+        self.facts["cache"] = (
+            "cold (page cache dropped before each step)"
+            if self.cold
+            else ("warm (page cache not dropped)")
+        )
         self.say(f"cache: {self.facts['cache']}")
         time.sleep(SETTLE_SECONDS)
         self.say("initial backup")
@@ -120,8 +133,10 @@ class Bench:
         self.step("nochange", lambda t: t.backup("nochange"))
         edits = gen_tree.edit_tree(self.tree, args.seed, args.scale)
         self.facts["edits"] = asdict(edits)
-        self.say(f"a day of edits: {len(edits.modified)} modified, {len(edits.added)} added, "
-                 f"{len(edits.deleted)} deleted, renamed {edits.renamed[0] if edits.renamed else ''}")
+        self.say(
+            f"a day of edits: {len(edits.modified)} modified, {len(edits.added)} added, "
+            f"{len(edits.deleted)} deleted, renamed {edits.renamed[0] if edits.renamed else ''}"
+        )
         time.sleep(SETTLE_SECONDS)
         self.step("edits", lambda t: t.backup("edits"))
         self.restores()
@@ -136,8 +151,12 @@ class Bench:
 
 def _git_revision() -> str:
     try:
-        out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return out.stdout.strip()
@@ -147,15 +166,23 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = ~1.5 GiB; 0.05 smoke")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workdir", type=Path, help="empty folder for tree, repos, restores "
-                        "(default: a new temporary folder, removed afterwards)")
-    parser.add_argument("--out", type=Path, help="JSON results file (default: "
-                        "bench/results/<time>-scale<S>.json)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="empty folder for tree, repos, restores "
+        "(default: a new temporary folder, removed afterwards)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="JSON results file (default: bench/results/<time>-scale<S>.json)"
+    )
     parser.add_argument("--tools", default="keepsake,restic", help="comma-separated subset")
     parser.add_argument("--warm", action="store_true", help="do not drop the page cache")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    parser.add_argument("--require-targets", action="store_true",
-                        help="exit 3 when a target is missed (default: report only)")
+    parser.add_argument(
+        "--require-targets",
+        action="store_true",
+        help="exit 3 when a target is missed (default: report only)",
+    )
     args = parser.parse_args(argv)
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     return args
@@ -173,14 +200,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     need = int(4 * (1.55 * 2**30 * args.scale) + 256 * 2**20)
     if free_bytes(workdir) < need:
-        print(f"error: {workdir} has {free_bytes(workdir) / 2**30:.1f} GiB free, the run needs "
-              f"about {need / 2**30:.1f} GiB", file=sys.stderr)
+        print(
+            f"error: {workdir} has {free_bytes(workdir) / 2**30:.1f} GiB free, the run needs "
+            f"about {need / 2**30:.1f} GiB",
+            file=sys.stderr,
+        )
         return 2
     bench = Bench(args, workdir)
-    bench.facts["run"] = {"time": stamp, "scale": args.scale, "seed": args.seed,
-                          "revision": _git_revision(), "python": platform.python_version(),
-                          "machine": f"{platform.system()} {platform.machine()}",
-                          "workdir": str(workdir)}
+    bench.facts["run"] = {
+        "time": stamp,
+        "scale": args.scale,
+        "seed": args.seed,
+        "revision": _git_revision(),
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}",
+        "workdir": str(workdir),
+    }
     error = None
     try:
         bench.run()
@@ -188,16 +223,21 @@ def main(argv: list[str] | None = None) -> int:
         error = f"{type(exc).__name__}: {exc}"
     finally:
         bench.close()
-    rows = report.build_rows(bench.results,
-                             bench.facts.get("keepsake", {}).get("service_lifetime_peak_rss_kib"))
+    rows = report.build_rows(
+        bench.results, bench.facts.get("keepsake", {}).get("service_lifetime_peak_rss_kib")
+    )
     table = report.markdown(rows)
     print("\n" + table + "\n")
     out.parent.mkdir(parents=True, exist_ok=True)
-    document = {"facts": bench.facts, "error": error, "table_md": table,
-                "rows": report.as_json(rows),
-                "steps": {k: {t: asdict(r) for t, r in v.items()} for k, v in bench.results.items()}}
+    document = {
+        "facts": bench.facts,
+        "error": error,
+        "table_md": table,
+        "rows": report.as_json(rows),
+        "steps": {k: {t: asdict(r) for t, r in v.items()} for k, v in bench.results.items()},
+    }
     out.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
-    print(f"results: {out}")
+    print(f"results: {out}", flush=True)
     if error:
         print(f"error: {error}", file=sys.stderr)
         print(f"logs kept in {workdir / 'logs'}", file=sys.stderr)

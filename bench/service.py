@@ -20,10 +20,31 @@ from pathlib import Path
 from measure import Measured, run_measured
 
 # How the service is started and administered; adjust here if its command line changes.
-SERVE = ["-m", "server.cli", "serve", "--data-dir", "{data}", "--host", "127.0.0.1",
-         "--port", "{port}"]
-CREATE_ACCOUNT = ["-m", "server.cli", "admin", "--data-dir", "{data}", "create-account",
-                  "{email}", "--plan", "PRO"]
+SERVE = [
+    "-m",
+    "server.cli",
+    "serve",
+    "--data-dir",
+    "{data}",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "{port}",
+    "--log-level",
+    "warning",
+    "--no-access-log",
+]
+CREATE_ACCOUNT = [
+    "-m",
+    "server.cli",
+    "admin",
+    "--data-dir",
+    "{data}",
+    "create-account",
+    "{email}",
+    "--plan",
+    "PRO",
+]
 
 
 def free_port() -> int:
@@ -53,25 +74,41 @@ class Service:
         port = free_port()
         argv = [sys.executable, *_fill(SERVE, data=str(self.data_dir), port=str(port))]
         with open(self.log_dir / "service.log", "wb") as log:
-            self.proc = subprocess.Popen(argv, cwd=self.repo_root, env=self.env,
-                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            self.proc = subprocess.Popen(
+                argv,
+                cwd=self.repo_root,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"service exited {self.proc.returncode} at start:\n{self._tail()}")
+                raise RuntimeError(
+                    f"service exited {self.proc.returncode} at start:\n{self._tail()}"
+                )
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as resp:
                     if json.load(resp).get("status") == "ok":
                         return self.url
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"service did not answer /healthz within {timeout:.0f} s:\n{self._tail()}")
+        raise RuntimeError(
+            f"service did not answer /healthz within {timeout:.0f} s:\n{self._tail()}"
+        )
 
     def create_account(self, email: str, password: str) -> Measured:
         argv = [sys.executable, *_fill(CREATE_ACCOUNT, data=str(self.data_dir), email=email)]
-        return run_measured(argv, log_dir=self.log_dir, name="service-create-account",
-                            env=self.env, cwd=self.repo_root, stdin_text=password + "\n")
+        return run_measured(
+            argv,
+            log_dir=self.log_dir,
+            name="service-create-account",
+            env=self.env,
+            cwd=self.repo_root,
+            stdin_text=password + "\n",
+        )
 
     def _pids(self) -> list[int]:
         """The service process and its descendants (in case it runs worker processes)."""

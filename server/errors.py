@@ -24,6 +24,9 @@ class ServiceError(Exception):
     def body(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, **self.extra}
 
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
+
 
 class BadRequest(ServiceError):
     status, code = 400, "bad_request"
@@ -90,6 +93,13 @@ class QuotaExceeded(ServiceError):
 
 class RangeNotSatisfiable(ServiceError):
     status, code = 416, "range_not_satisfiable"
+
+    def __init__(self, message: str, size: int) -> None:
+        super().__init__(message, size=size)
+        self.size = size
+
+    def headers(self) -> dict[str, str]:
+        return {"Content-Range": f"bytes */{self.size}"}
 
 
 class RateLimited(ServiceError):

@@ -7,14 +7,14 @@ deduplication against earlier backups.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 from pyfastcdc import FastCDC
 
 MIN_SIZE = 512 * 1024
 AVG_SIZE = 1024 * 1024
 MAX_SIZE = 8 * 1024 * 1024
-NORMALIZATION = 2
+NORMALIZATION: Final = 2
 
 
 def _chunker() -> FastCDC:

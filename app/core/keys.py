@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_SIZE = 32
-ID_SIZE = 32
 
 _LABELS = ("id", "enc", "meta", "cache")
 _TREE_KEY_CONTEXT = b"keepsake/v1/tree-id"

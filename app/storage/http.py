@@ -1,8 +1,10 @@
 """Talks HTTP to the Keepsake service: one pooled, TLS-verified session; answers become errors.
 
 Everything that crosses the wire goes through `Transport.call`, which decides what may be sent
-again. Idempotent calls are retried on connection failures and 5xx; any other call only when the
-request provably never left this PC (no connection could be opened), so nothing runs twice.
+again. Idempotent calls (reads, pack uploads, and commits, which the service answers with the
+original result when the same commit arrives twice) are retried on connection failures, 5xx and
+429; any other call (sign-up, log-in) only when the request provably never left this PC (no
+connection could be opened), so nothing runs twice. A 4xx is never retried.
 Tokens travel in the Authorization header only and are never logged.
 """
 
@@ -13,9 +15,9 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -200,9 +202,12 @@ class Transport:
         headers: Mapping[str, str] | None,
         missing: str | None,
     ) -> T:
-        data: Body | bytes | None = None
-        if body is not None:
-            data = as_body(body) if len(body) else b""  # an empty Body would go out chunked
+        data: Iterable[bytes] | bytes | None = None
+        if body is not None and len(body):
+            # Sent piece by piece: one huge socket write could outlast the timeout on a slow link.
+            data = cast("Iterable[bytes]", as_body(body))  # memoryview pieces, which urllib3 takes
+        elif body is not None:
+            data = b""  # an empty Body would go out chunked
         try:
             response = self._session.request(
                 method,

@@ -39,10 +39,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only view; anything left unflushed is rolled back."""
+        """A read-only view. Closing (not rolling back) keeps loaded objects readable after."""
         with self._read() as session:
             yield session
-            session.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server import ids, security
+from server.clock import iso
 from server.db.models import Account, Device, Plan, SignIn
 from server.errors import BadRequest, Conflict, DeviceLimit, NotFound, RateLimited, Unauthorized
 from server.policy import subscription
@@ -136,24 +137,37 @@ def active_devices(session: Session, account_id: str) -> list[Device]:
 
 
 def register_device(
-    session: Session, account: Account, name: str, now: datetime
+    session: Session,
+    account: Account,
+    name: str,
+    now: datetime,
+    replace_device: str | None = None,
 ) -> tuple[Device, str]:
-    """Log a device in. Signing in again under the same device name replaces that device (a
-    reinstalled PC), otherwise the plan's device limit applies."""
+    """Log a device in, within the plan's device limit.
+
+    At the limit the refusal lists the devices (the password was already checked), so the client
+    can offer to replace one, e.g. a reinstalled PC, by signing in again with `replace_device`.
+    """
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise BadRequest("the device name must be 1 to 100 characters long")
     devices = active_devices(session, account.id)
-    same_name = [d for d in devices if d.name == name]
-    for device in same_name:
-        device.revoked_at = now
+    if replace_device is not None:
+        replaced = [d for d in devices if d.id == replace_device]
+        if not replaced:
+            raise NotFound("the device to replace does not exist or is already revoked")
+        replaced[0].revoked_at = now
+        devices = [d for d in devices if d.id != replace_device]
     allowed = terms_of(session, account).devices_allowed
-    if len(devices) - len(same_name) >= allowed:
+    if len(devices) >= allowed:
         raise DeviceLimit(
-            f"this plan allows {allowed} device(s) and all are in use; "
-            "sign out or revoke one first",
+            f"this plan allows {allowed} device(s) and all are in use; replace or revoke one first",
             devices_used=len(devices),
             devices_allowed=allowed,
+            devices=[
+                {"device_id": d.id, "name": d.name, "last_seen_at": iso(d.last_seen_at)}
+                for d in devices
+            ],
         )
     token = security.new_token()
     device = Device(

@@ -71,9 +71,7 @@ def commit(
     session.refresh(backup_set, with_for_update=True)
     snapshot_sha = hashlib.sha256(data.snapshot).hexdigest()
     existing = session.scalars(
-        select(Commit).where(
-            Commit.set_pk == backup_set.pk, Commit.snapshot_id == data.snapshot_id
-        )
+        select(Commit).where(Commit.set_pk == backup_set.pk, Commit.snapshot_id == data.snapshot_id)
     ).first()
     if existing is not None:
         if existing.snapshot_sha256 == snapshot_sha and existing.index_id == data.index_id:
@@ -102,13 +100,13 @@ def commit(
 
     retention_days = terms_of(session, account).retention_days
     for pack_id in data.added_packs:
-        pack = packs[pack_id]
-        pack.state, pack.lease_until, pack.removed_at, pack.expires_at = LIVE, None, None, None
+        added = packs[pack_id]
+        added.state, added.lease_until, added.removed_at, added.expires_at = LIVE, None, None, None
     for pack_id in data.removed_packs:  # unknown ids are ignored: nothing to age out
-        pack = packs.get(pack_id)
-        if pack is not None and pack.state != REMOVED:
-            pack.state, pack.lease_until, pack.removed_at = REMOVED, None, now
-            pack.expires_at = retention.removal_expiry(now, retention_days)
+        removed = packs.get(pack_id)
+        if removed is not None and removed.state != REMOVED:
+            removed.state, removed.lease_until, removed.removed_at = REMOVED, None, now
+            removed.expires_at = retention.removal_expiry(now, retention_days)
 
     seq = backup_set.head_seq + 1
     backup_set.head_seq = seq
@@ -144,9 +142,7 @@ def commit(
 
 def snapshot_rows(session: Session, backup_set: BackupSet) -> list[Commit]:
     return list(
-        session.scalars(
-            select(Commit).where(Commit.set_pk == backup_set.pk).order_by(Commit.seq)
-        )
+        session.scalars(select(Commit).where(Commit.set_pk == backup_set.pk).order_by(Commit.seq))
     )
 
 
@@ -195,7 +191,9 @@ def _find_index(session: Session, backup_set: BackupSet, index_id: str) -> Index
     ).first()
 
 
-def _packs_by_id(session: Session, backup_set: BackupSet, pack_ids: Iterable[str]) -> dict[str, Pack]:
+def _packs_by_id(
+    session: Session, backup_set: BackupSet, pack_ids: Iterable[str]
+) -> dict[str, Pack]:
     found: dict[str, Pack] = {}
     wanted = sorted(set(pack_ids))
     for start in range(0, len(wanted), _IN_BATCH):

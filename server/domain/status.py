@@ -53,9 +53,7 @@ def account_status(session: Session, account: Account, now: datetime) -> dict[st
         "paid_until": None if account.paid_until is None else iso(account.paid_until),
         "created_at": iso(account.created_at),
         "last_backup_at": None if account.last_backup_at is None else iso(account.last_backup_at),
-        "warnings": [
-            {"code": w.code, "date": iso(w.date), "message": w.message} for w in warnings
-        ],
+        "warnings": [{"code": w.code, "date": iso(w.date), "message": w.message} for w in warnings],
     }
 
 

@@ -82,9 +82,7 @@ def store_pack(
     if size > MAX_PACK_BYTES:
         raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
     if hasher.hexdigest() != declared_sha256:
-        raise ChecksumMismatch(
-            "the body does not match X-Content-SHA256; the pack was not stored"
-        )
+        raise ChecksumMismatch("the body does not match X-Content-SHA256; the pack was not stored")
     if check.already_stored and _record_existing(db, check, declared_sha256, size, now):
         return False
     key = new_object_key(check.account_id, check.set_id, check.pack_id)
@@ -99,9 +97,7 @@ def store_pack(
     return created
 
 
-def _record_existing(
-    db: Database, check: Precheck, sha256: str, size: int, now: datetime
-) -> bool:
+def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now: datetime) -> bool:
     """The same bytes were uploaded before: refresh the lease or revive an expired pack."""
     with db.write() as session:
         account = _account(session, Principal(check.account_id, ""))

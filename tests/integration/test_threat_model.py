@@ -205,5 +205,20 @@ def test_another_account_cannot_write_or_commit_into_my_set(service, two_account
         },
     )
     assert reply.status_code == 404
+    # Claiming the same set id gives the intruder, at most, an empty set of its own: never mine.
     reply = requests.put(service.url + f"/v1/sets/{a['set']}", json={}, headers=headers, timeout=10)
-    assert reply.status_code in (404, 409)
+    assert reply.status_code in (200, 201, 404, 409)
+    snaps = requests.get(
+        service.url + f"/v1/sets/{a['set']}/snapshots", headers=headers, timeout=10
+    )
+    assert snaps.status_code == 404 or snaps.json() == []
+    pack = requests.get(
+        service.url + f"/v1/sets/{a['set']}/packs/{a['pack']}", headers=headers, timeout=10
+    )
+    assert pack.status_code == 404
+    owner = requests.get(
+        service.url + f"/v1/sets/{a['set']}/snapshots",
+        timeout=10,
+        headers={"Authorization": f"Bearer {a['owner_token']}"},
+    )
+    assert [s["snapshot_id"] for s in owner.json()] == [a["snap"]]

@@ -1,0 +1,110 @@
+"""The bookkeeping of one backup run: counters, problems, throttled progress, staged index rows.
+
+Staged rows (files-cache entries, referenced blobs, new versions) go to the index's side tables in
+batches while the run goes on, so memory stays flat however many files there are; they only become
+the index's state when the commit is accepted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from app.core.clock import Clock
+from app.core.filescache import CacheEntry, StagedVersion
+from app.core.index import Index
+from app.core.keys import Subkeys
+from app.core.progress import Events, Progress
+
+BATCH = 2000
+PROGRESS_INTERVAL = 0.1  # seconds: at most ~10 progress events a second
+
+
+@dataclass
+class Counters:
+    files_new: int = 0
+    files_changed: int = 0
+    files_unmodified: int = 0
+    dirs: int = 0
+    symlinks: int = 0
+    size: int = 0  # total size of the files in the snapshot
+    bytes_read: int = 0
+    bytes_added: int = 0
+
+
+@dataclass
+class RunState:
+    subkeys: Subkeys
+    index: Index
+    events: Events
+    clock: Clock
+    scan_start_ns: int
+    expected_files: int = 0
+    expected_bytes: int = 0
+    counters: Counters = field(default_factory=Counters)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    phase: str = "scanning"
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _last_emit: float = -1.0
+    _files: list[CacheEntry] = field(default_factory=list)
+    _refs: list[bytes] = field(default_factory=list)
+    _versions: list[StagedVersion] = field(default_factory=list)
+
+    # -- counters and reports ------------------------------------------------------------------
+
+    def add(self, **deltas: int) -> None:
+        with self._lock:
+            for name, value in deltas.items():
+                setattr(self.counters, name, getattr(self.counters, name) + value)
+
+    def problem(self, path: str, reason: str) -> None:
+        with self._lock:
+            self.problems.append((path, reason))
+        self.events.problem(path, reason)
+
+    def progress(self, current: str | None, *, force: bool = False) -> None:
+        now = self.clock.monotonic()
+        with self._lock:
+            if not force and self._last_emit >= 0 and now - self._last_emit < PROGRESS_INTERVAL:
+                return
+            self._last_emit = now
+            c = self.counters
+            done = c.files_new + c.files_changed + c.files_unmodified
+            report = Progress(
+                phase=self.phase,
+                files_done=done,
+                files_total=max(done, self.expected_files),
+                bytes_done=c.bytes_read,
+                bytes_total=max(c.bytes_read, self.expected_bytes),
+                current=current,
+            )
+        self.events.progress(report)
+
+    def set_phase(self, phase: str) -> None:
+        self.phase = phase
+        self.progress(None, force=True)
+
+    # -- staging ----------------------------------------------------------------------------
+
+    def stage_file(self, entry: CacheEntry, refs: Iterable[bytes]) -> None:
+        self._files.append(entry)
+        self.stage_refs(refs)
+
+    def stage_refs(self, refs: Iterable[bytes]) -> None:
+        self._refs.extend(refs)
+        self._maybe_flush()
+
+    def stage_version(self, snap_path: str, size: int, mtime_ns: int) -> None:
+        self._versions.append(StagedVersion(snap_path, size, mtime_ns, "f"))
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if len(self._files) + len(self._refs) + len(self._versions) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._files or self._refs or self._versions:
+            self.index.stage(self._files, self._refs, self._versions)
+            self._files, self._refs, self._versions = [], [], []

@@ -1,0 +1,363 @@
+"""Restores files and folders from a snapshot, verified, without ever writing outside the target.
+
+Where things go: with a `target`, each selected item is put directly under it like a copy
+(`label/a/b` -> `target/b`; everything -> `target/<label>/...`). Without one, items go back to
+where they came from (`record.folders[label]/a/b`). Every chunk is authenticated and checked
+against its id before a byte of its file is written, files are written to a temp name, fsynced
+and renamed into place, and a file that cannot be restored (missing or tampered data, a hostile
+name, a symlink in the way) is reported while the others are restored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from app.core.errors import IntegrityError, KeepsakeError, NotFound, UnsafePath
+from app.core.progress import Cancelled, CancelToken, Events, NoEvents, Progress
+from app.core.repository import Repository, SnapshotInfo
+from app.core.restore_fetch import ChunkFetcher
+from app.core.safepath import SafeDir, check_name, split_path
+from app.core.tree import Node, NodeType
+
+__all__ = ["Conflict", "RestoreResult", "keep_both_name", "restore"]
+
+BATCH_BYTES = 32 * 1024 * 1024  # small files are fetched together up to this much
+BATCH_FILES = 256
+STREAM_WINDOW = 8  # chunks of a large file fetched at once
+
+
+class Conflict(StrEnum):
+    OVERWRITE = "overwrite"
+    KEEP_BOTH = "keep-both"
+    SKIP = "skip"
+
+
+@dataclass
+class RestoreResult:
+    files_restored: int = 0
+    dirs_restored: int = 0
+    bytes_written: int = 0
+    skipped: list[str] = field(default_factory=list)  # snapshot paths left alone (Conflict.SKIP)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (snapshot path, reason)
+
+
+def keep_both_name(name: str, stamp: str, n: int = 1) -> str:
+    """'report.pdf' -> 'report (restored 2026-11-23 1030).pdf' (then '... 1030 2).pdf')."""
+    stem, dot, ext = name.rpartition(".")
+    if not stem:  # no extension, or a dot file like '.bashrc'
+        stem, dot, ext = name, "", ""
+    suffix = f" (restored {stamp}{'' if n == 1 else f' {n}'})"
+    return f"{stem}{suffix}{dot}{ext}"
+
+
+class _Handle:
+    """An open folder being restored; gets its mode and mtime once nothing in it is pending."""
+
+    def __init__(
+        self, safe: SafeDir, parent: _Handle | None, name: str | None, node: Node | None
+    ) -> None:
+        self.safe, self.parent, self.name, self.node = safe, parent, name, node
+        self._refs = 1
+        if parent is not None:
+            parent.hold()
+
+    def hold(self) -> None:
+        with _HANDLE_LOCK:
+            self._refs += 1
+
+    def release(self) -> None:
+        with _HANDLE_LOCK:
+            self._refs -= 1
+            done = self._refs == 0
+        if not done:
+            return
+        self.safe.close()
+        if self.parent is not None:
+            if self.node is not None and self.name is not None:
+                # contents are restored; a folder's own times are not worth a failure
+                with contextlib.suppress(OSError):
+                    self.parent.safe.set_dir_attrs(
+                        self.name, mode=self.node.mode, mtime_ns=self.node.mtime_ns
+                    )
+            self.parent.release()
+
+
+_HANDLE_LOCK = threading.Lock()
+_File = tuple[_Handle, str, Node, str]
+
+
+def restore(
+    repo: Repository,
+    snapshot: SnapshotInfo,
+    paths: Sequence[str],
+    target: Path | None,
+    *,
+    conflict: Conflict = Conflict.OVERWRITE,
+    events: Events | None = None,
+    cancel: CancelToken | None = None,
+    threads: int = 4,
+) -> RestoreResult:
+    """Restore `paths` (snapshot paths; empty = everything) from `snapshot`. Problems with single
+    items end up in `failures`; raises Cancelled if cancelled (what was restored stays)."""
+    job = _Restore(repo, snapshot, conflict, events or NoEvents(), cancel, threads)
+    try:
+        job.run(paths, target)
+    finally:
+        job.close()
+    return job.result
+
+
+class _Restore:
+    def __init__(
+        self,
+        repo: Repository,
+        snapshot: SnapshotInfo,
+        conflict: Conflict,
+        events: Events,
+        cancel: CancelToken | None,
+        threads: int,
+    ) -> None:
+        self.repo, self.snapshot, self.conflict, self.events = repo, snapshot, conflict, events
+        self.cancel = cancel or CancelToken()
+        self.result = RestoreResult()
+        self._lock = threading.Lock()
+        self._fetch_pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix="keepsake-fetch")
+        self._write_pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix="keepsake-write")
+        self._fetcher = ChunkFetcher(repo, self._fetch_pool)
+        self._batch: list[_File] = []
+        self._batch_bytes = 0
+        self._stamp = repo.clock.now().astimezone().strftime("%Y-%m-%d %H%M")
+        self._total_files = 0
+        self._last_progress = -1.0
+
+    def close(self) -> None:
+        self._fetch_pool.shutdown(wait=True, cancel_futures=True)
+        self._write_pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- selections --------------------------------------------------------------------------
+
+    def run(self, paths: Sequence[str], target: Path | None) -> None:
+        for parts, node in self._selections(paths):
+            snap_path = "/".join(parts)
+            try:
+                if target is not None:
+                    root = _Handle(SafeDir.open_root(target), None, None, None)
+                    self._walk(root, parts[-1], node, snap_path)
+                else:
+                    self._to_origin(parts, node, snap_path)
+            except (KeepsakeError, OSError) as exc:
+                self._fail(snap_path, _reason(exc))
+        self._flush()
+
+    def _selections(self, paths: Sequence[str]) -> list[tuple[list[str], Node]]:
+        """(path parts, node) per selected item; everything = each top-level folder."""
+        chosen: list[tuple[list[str], Node]] = []
+        if all(not p.strip("/") for p in paths):
+            self._total_files = int(self.snapshot.record.counts.get("files", 0))
+            for node in self.repo.ls(self.snapshot, ""):
+                try:
+                    chosen.append(([check_name(node.name)], node))
+                except UnsafePath as exc:
+                    self._fail(node.name, str(exc))
+            return chosen
+        for path in paths:
+            try:
+                parts = split_path(path)
+                if parts:
+                    chosen.append((parts, self.repo.find(self.snapshot, "/".join(parts))))
+            except KeepsakeError as exc:
+                self._fail(path, str(exc))
+        return chosen
+
+    def _to_origin(self, parts: list[str], node: Node, snap_path: str) -> None:
+        folder = self.snapshot.record.folders.get(parts[0])
+        if folder is None or not os.path.isabs(folder):
+            raise NotFound(f"the snapshot does not say where {parts[0]!r} came from")
+        handle = _Handle(SafeDir.open_root(Path(folder)), None, None, None)
+        if len(parts) == 1:  # the whole protected folder: its contents go back into it
+            self._walk_children(handle, node, snap_path)
+            handle.release()
+            return
+        for part in parts[1:-1]:
+            try:
+                sub = handle.safe.subdir(part)
+            except BaseException:
+                handle.release()
+                raise
+            nxt = _Handle(sub, handle, None, None)
+            handle.release()
+            handle = nxt
+        self._walk(handle, parts[-1], node, snap_path)
+
+    # -- walking trees ----------------------------------------------------------------------
+
+    def _walk(self, parent: _Handle, name: str, node: Node, snap_path: str) -> None:
+        """Restore `node` as `name` in `parent`, then release `parent` (iterative, any depth)."""
+        stack: list[tuple[_Handle, str, Node, str] | _Handle] = [
+            parent,
+            (parent, name, node, snap_path),
+        ]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, _Handle):
+                item.release()
+                continue
+            self._check_cancel()
+            handle, name, node, snap_path = item
+            try:
+                check_name(name)
+                if node.type is NodeType.DIR:
+                    sub = _Handle(handle.safe.subdir(name), handle, name, node)
+                    self._count(dirs=1)
+                    stack.append(sub)
+                    stack.extend(
+                        (sub, c.name, c, f"{snap_path}/{c.name}")
+                        for c in reversed(self._children(node, snap_path))
+                    )
+                elif node.type is NodeType.SYMLINK:
+                    self._symlink(handle, name, node, snap_path)
+                else:
+                    self._file(handle, name, node, snap_path)
+            except (KeepsakeError, OSError) as exc:
+                self._fail(snap_path, _reason(exc))
+
+    def _walk_children(self, handle: _Handle, node: Node, snap_path: str) -> None:
+        for child in self._children(node, snap_path):
+            handle.hold()
+            self._walk(handle, child.name, child, f"{snap_path}/{child.name}")
+
+    def _children(self, node: Node, snap_path: str) -> list[Node]:
+        if node.subtree is None:
+            return []
+        return list(self.repo.read_tree(node.subtree, snap_path).nodes)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def _file(self, handle: _Handle, name: str, node: Node, snap_path: str) -> None:
+        if node.size > BATCH_BYTES:
+            self._write(handle, name, node, snap_path, self._stream(node.chunks))
+            return
+        handle.hold()
+        self._batch.append((handle, name, node, snap_path))
+        self._batch_bytes += node.size
+        if self._batch_bytes >= BATCH_BYTES or len(self._batch) >= BATCH_FILES:
+            self._flush()
+
+    def _flush(self) -> None:
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        if not batch:
+            return
+        fetched = self._fetcher.fetch(c for _, _, node, _ in batch for c in node.chunks)
+
+        def write(item: _File) -> None:
+            handle, name, node, snap_path = item
+            try:
+                errors = [e for c in node.chunks if isinstance(e := fetched[c], KeepsakeError)]
+                if errors:
+                    self._fail(snap_path, _reason(errors[0], snap_path))
+                else:
+                    pieces = (fetched[c] for c in node.chunks)
+                    self._write(handle, name, node, snap_path, pieces)  # type: ignore[arg-type]
+            finally:
+                handle.release()
+
+        for future in [self._write_pool.submit(write, item) for item in batch]:
+            future.result()
+
+    def _stream(self, chunks: tuple[bytes, ...]) -> Iterator[bytes]:
+        for i in range(0, len(chunks), STREAM_WINDOW):
+            self._check_cancel()
+            window = chunks[i : i + STREAM_WINDOW]
+            fetched = self._fetcher.fetch(window)
+            for c in window:
+                data = fetched[c]
+                if not isinstance(data, bytes):
+                    raise data
+                yield data
+
+    def _write(
+        self, handle: _Handle, name: str, node: Node, snap_path: str, pieces: Iterator[bytes]
+    ) -> None:
+        try:
+            dest = self._destination(handle.safe, name, snap_path)
+            if dest is None:
+                return
+            written = handle.safe.write_file(dest, pieces, mode=node.mode, mtime_ns=node.mtime_ns)
+            if written != node.size:
+                raise IntegrityError(snap_path, f"restored {written} bytes, expected {node.size}")
+        except (KeepsakeError, OSError) as exc:
+            self._fail(snap_path, _reason(exc, snap_path))
+            return
+        self._count(files=1, size=written, current=snap_path)
+
+    def _symlink(self, handle: _Handle, name: str, node: Node, snap_path: str) -> None:
+        dest = self._destination(handle.safe, name, snap_path)
+        if dest is not None:
+            handle.safe.symlink(dest, node.target or "", mtime_ns=node.mtime_ns)
+            self._count(files=1, current=snap_path)
+
+    def _destination(self, safe: SafeDir, name: str, snap_path: str) -> str | None:
+        """Where to write `name` under the conflict policy; None to leave the existing one."""
+        existing = safe.lstat(name)
+        if existing is None or self.conflict is Conflict.OVERWRITE:
+            if existing is not None and stat.S_ISDIR(existing.st_mode):
+                raise UnsafePath(snap_path, "a folder with that name is in the way")
+            return name
+        if self.conflict is Conflict.SKIP:
+            with self._lock:
+                self.result.skipped.append(snap_path)
+            return None
+        n = 1
+        while safe.exists(candidate := keep_both_name(name, self._stamp, n)):
+            n += 1
+        return candidate
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _fail(self, snap_path: str, reason: str) -> None:
+        with self._lock:
+            self.result.failures.append((snap_path, reason))
+        self.events.problem(snap_path, reason)
+
+    def _count(
+        self, *, files: int = 0, dirs: int = 0, size: int = 0, current: str | None = None
+    ) -> None:
+        with self._lock:
+            r = self.result
+            r.files_restored += files
+            r.dirs_restored += dirs
+            r.bytes_written += size
+            now = self.repo.clock.monotonic()
+            if self._last_progress >= 0 and now - self._last_progress < 0.1:
+                return
+            self._last_progress = now
+            report = Progress(
+                "restoring",
+                r.files_restored,
+                max(r.files_restored, self._total_files),
+                r.bytes_written,
+                r.bytes_written,
+                current,
+            )
+        self.events.progress(report)
+
+    def _check_cancel(self) -> None:
+        if self.cancel.cancelled:
+            raise Cancelled()
+
+
+def _reason(exc: BaseException, snap_path: str | None = None) -> str:
+    """One sentence naming the file, e.g. 'integrity error in Docs/a.txt: ... (pack 3f..)'."""
+    if isinstance(exc, IntegrityError) and snap_path is not None and exc.path != snap_path:
+        return str(IntegrityError(snap_path, f"{exc.detail} ({exc.path})"))
+    if isinstance(exc, OSError) and not isinstance(exc, KeepsakeError):
+        return exc.strerror or str(exc)
+    return str(exc)

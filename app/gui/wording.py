@@ -1,0 +1,234 @@
+"""How Keepsake says things: the protection state as an icon and one sentence, "2 minutes ago",
+sizes, and errors as plain sentences. Every string goes through Qt's translator.
+
+The tray tooltip, the status window and notifications all word the state through here, so the
+person reads the same sentence everywhere.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+
+from app.core.errors import (
+    AuthenticationFailed,
+    IntegrityError,
+    KeepsakeError,
+    QuotaExceeded,
+    Retryable,
+    SubscriptionLocked,
+    WrongPassphrase,
+)
+
+STALE_AFTER = timedelta(days=3)  # no successful backup for this long: the tray asks for attention
+
+
+class Look(enum.Enum):
+    """The tray icon states (file names under resources/icons/<theme>/)."""
+
+    PROTECTED = "protected"
+    WORKING = "working"
+    PAUSED = "paused"
+    ATTENTION = "attention"
+    LOCKED = "locked"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True)
+class Summary:
+    look: Look
+    sentence: str  # the tooltip: "Protected — last backup 2 minutes ago"
+    detail: str  # a second line for the status window ("12 of 30 files, 1.2 GB of 3 GB")
+    percent: int | None  # progress bar value, None when nothing is running
+
+
+def phase_name(state: Any) -> str:
+    phase = getattr(state, "phase", None)
+    return str(getattr(phase, "value", phase) or "idle").lower()
+
+
+def summarize(state: Any, now: datetime) -> Summary:
+    """The protection state in words; `state` is an app.protect ProtectionState (or None)."""
+    tr = QCoreApplication.translate
+    if state is None:
+        return Summary(Look.OFFLINE, tr("Wording", "Starting…"), "", None)
+    phase = phase_name(state)
+    last = getattr(state, "last_success", None)
+    if phase in ("scanning", "uploading"):
+        return _working(state, phase)
+    if phase == "paused":
+        until = getattr(state, "paused_until", None)
+        if until is None:
+            text = tr("Wording", "Paused — backups resume when you choose Resume")
+        else:
+            text = tr("Wording", "Paused until {when}").format(when=clock_time(until, now))
+        return Summary(Look.PAUSED, text, _last_line(last, now), None)
+    if phase == "locked":
+        return Summary(Look.LOCKED, locked_sentence(
+            getattr(state, "locked_reason", None), getattr(state, "locked_since", None), now
+        ), _last_line(last, now), None)
+    if phase == "offline":
+        text = tr("Wording", "Offline — Keepsake will back up when the service can be reached")
+        return Summary(Look.OFFLINE, text, _last_line(last, now), None)
+    if phase == "error":
+        message = getattr(state, "message", None) or tr("Wording", "the last backup failed")
+        text = tr("Wording", "Needs attention — {problem}").format(problem=message)
+        return Summary(Look.ATTENTION, text, _last_line(last, now), None)
+    if last is None:
+        return Summary(
+            Look.ATTENTION, tr("Wording", "Not backed up yet"),
+            tr("Wording", "The first backup starts as soon as it can."), None,
+        )
+    problems = len(getattr(state, "problems", None) or ())
+    if now - _aware(last) > STALE_AFTER:
+        days = (now - _aware(last)).days
+        text = tr("Wording", "Needs attention — no backup for %n day(s)", None, days)
+        return Summary(Look.ATTENTION, text, _last_line(last, now), None)
+    text = tr("Wording", "Protected — last backup {when}").format(when=ago(last, now))
+    detail = (
+        tr("Wording", "%n item(s) could not be backed up.", None, problems) if problems else ""
+    )
+    return Summary(Look.ATTENTION if problems else Look.PROTECTED, text, detail, None)
+
+
+def _working(state: Any, phase: str) -> Summary:
+    tr = QCoreApplication.translate
+    done, total = state.bytes_done or 0, state.bytes_total or 0
+    if phase == "scanning":
+        text = tr("Wording", "Looking for changes…")
+        return Summary(Look.WORKING, text, state.current_file or "", None)
+    percent = int(done * 100 / total) if total else 0
+    text = tr("Wording", "Backing up — {percent}% done").format(percent=percent)
+    detail = tr("Wording", "{done} of {total} files, {bytes_done} of {bytes_total}").format(
+        done=state.files_done, total=state.files_total,
+        bytes_done=size(done), bytes_total=size(total),
+    )
+    eta = getattr(state, "eta_seconds", None)
+    if eta:
+        detail += " · " + tr("Wording", "about {time} left").format(time=duration(eta))
+    return Summary(Look.WORKING, text, detail, percent)
+
+
+def _last_line(last: datetime | None, now: datetime) -> str:
+    tr = QCoreApplication.translate
+    if last is None:
+        return tr("Wording", "No backup has finished yet.")
+    return tr("Wording", "Last backup {when}.").format(when=ago(last, now))
+
+
+def locked_sentence(reason: str | None, since: Any, now: datetime) -> str:
+    """Why backup and restore are locked, and since when, in one sentence."""
+    tr = QCoreApplication.translate
+    why = {
+        "payment_overdue": tr("Wording", "payment is overdue"),
+        "overdue": tr("Wording", "payment is overdue"),
+        "inactive": tr("Wording", "the free account expired after a long time without backups"),
+        "ended": tr("Wording", "the subscription has ended"),
+        "subscription_ended": tr("Wording", "the subscription has ended"),
+        "deleted_by_owner": tr("Wording", "the account is being deleted"),
+    }.get(reason or "", tr("Wording", "of the subscription's state"))
+    when = parse_time(since)
+    if when is None:
+        return tr("Wording", "Locked — backup and restore are paused because {why}").format(why=why)
+    return tr("Wording", "Locked since {date} — backup and restore are paused because {why}").format(
+        date=day(when), why=why
+    )
+
+
+def parse_time(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return _aware(value)
+    try:
+        return _aware(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    tr = QCoreApplication.translate
+    seconds = int((now - _aware(moment)).total_seconds())
+    if seconds < 60:
+        return tr("Wording", "just now")
+    if seconds < 3600:
+        return tr("Wording", "%n minute(s) ago", None, seconds // 60)
+    if seconds < 86400:
+        return tr("Wording", "%n hour(s) ago", None, seconds // 3600)
+    return tr("Wording", "%n day(s) ago", None, seconds // 86400)
+
+
+def duration(seconds: float) -> str:
+    tr = QCoreApplication.translate
+    if seconds < 90:
+        return tr("Wording", "a minute")
+    if seconds < 5400:
+        return tr("Wording", "%n minute(s)", None, round(seconds / 60))
+    return tr("Wording", "%n hour(s)", None, round(seconds / 3600))
+
+
+def _qt(moment: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(_aware(moment).timestamp()))
+
+
+def clock_time(moment: datetime, now: datetime) -> str:
+    """'14:30' today, 'tomorrow 06:00', or a short date and time."""
+    tr = QCoreApplication.translate
+    local, today = _aware(moment).astimezone(), now.astimezone()
+    hhmm = QLocale().toString(_qt(moment).time(), QLocale.FormatType.ShortFormat)
+    if local.date() == today.date():
+        return hhmm
+    if local.date() == (today + timedelta(days=1)).date():
+        return tr("Wording", "tomorrow {time}").format(time=hhmm)
+    return when_exactly(moment)
+
+
+def day(moment: datetime) -> str:
+    return QLocale().toString(_qt(moment).date(), QLocale.FormatType.LongFormat)
+
+
+def when_exactly(moment: datetime) -> str:
+    return QLocale().toString(_qt(moment), QLocale.FormatType.ShortFormat)
+
+
+def size(n: int | float | None) -> str:
+    if n is None:
+        return QCoreApplication.translate("Wording", "unlimited")
+    return QLocale().formattedDataSize(int(n), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+
+def error_sentence(exc: BaseException) -> str:
+    """An error as one sentence for a person: the engine's own words for expected failures."""
+    tr = QCoreApplication.translate
+    if isinstance(exc, WrongPassphrase):
+        return tr("Wording", "That passphrase or recovery code does not open this recovery kit.")
+    if isinstance(exc, AuthenticationFailed):
+        return tr("Wording", "The service did not accept the e-mail address and password.")
+    if isinstance(exc, SubscriptionLocked):
+        return locked_sentence(exc.reason, exc.since, datetime.now(UTC))
+    if isinstance(exc, QuotaExceeded):
+        return tr("Wording", "Your storage is full: {used} of {allowed} used.").format(
+            used=size(exc.used), allowed=size(exc.allowed)
+        )
+    if isinstance(exc, Retryable):
+        return tr("Wording", "The Keepsake service could not be reached ({detail}).").format(
+            detail=str(exc)
+        )
+    if isinstance(exc, IntegrityError):
+        return tr("Wording", "Damaged data was found and not used: {detail}").format(
+            detail=str(exc)
+        )
+    if isinstance(exc, KeepsakeError | OSError):
+        text = str(exc) or exc.__class__.__name__
+        return text[:1].upper() + text[1:]
+    return tr("Wording", "Something unexpected went wrong: {detail}").format(
+        detail=f"{exc.__class__.__name__}: {exc}"
+    )

@@ -1,0 +1,112 @@
+"""Checks of the benchmark's own machinery: `pytest bench/test_bench.py` (a few seconds).
+
+Why: a benchmark that generates different data on each run, misses a wrong restore, or
+mis-measures memory gives numbers nobody should trust.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import gen_tree
+import pytest
+import report
+from measure import StepFailed, run_measured
+from steps import StepResult
+from verify import RestoreMismatch, compare_file, compare_tree, manifest
+
+SCALE = 0.002  # 40 small files, 1 photo, three 1 MiB large files
+
+
+def test_generate_is_the_same_bytes_for_the_same_seed(tmp_path: Path) -> None:
+    gen_tree.generate(tmp_path / "a", seed=7, scale=SCALE)
+    gen_tree.generate(tmp_path / "b", seed=7, scale=SCALE)
+    gen_tree.generate(tmp_path / "c", seed=8, scale=SCALE)
+    assert manifest(tmp_path / "a") == manifest(tmp_path / "b")
+    assert manifest(tmp_path / "a") != manifest(tmp_path / "c")
+
+
+def test_generate_refuses_a_folder_that_has_files(tmp_path: Path) -> None:
+    (tmp_path / "x").write_text("keep me")
+    with pytest.raises(FileExistsError):
+        gen_tree.generate(tmp_path, seed=1, scale=SCALE)
+
+
+def test_edit_tree_does_what_its_report_says(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    gen_tree.generate(root, seed=3, scale=SCALE)
+    before = manifest(root)
+    edits = gen_tree.edit_tree(root, seed=3, scale=SCALE)
+    after = manifest(root)
+    assert edits.renamed is not None
+    old, new = edits.renamed
+    assert not (root / old).exists() and (root / new).is_dir()
+    for rel in edits.deleted:
+        assert rel in before and not (root / rel).exists()
+    for rel in edits.added:
+        assert rel not in before and (root / rel).is_file()
+    for rel in edits.modified:
+        original = old + rel[len(new) :] if rel.startswith(new + "/") else rel
+        assert after[rel] != before[original]
+    for rel, grown in edits.appended.items():
+        assert after[rel][0] == before[rel][0] + grown
+    assert after[gen_tree.LARGE_FILES["video"]] == before[gen_tree.LARGE_FILES["video"]]
+
+
+def test_a_flipped_byte_in_a_restore_fails_the_benchmark(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    gen_tree.generate(root, seed=1, scale=SCALE)
+    expected = manifest(root)
+    compare_tree(expected, root, "tool")
+    victim = root / gen_tree.LARGE_FILES["vm"]
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 1
+    victim.write_bytes(bytes(data))
+    with pytest.raises(RestoreMismatch, match="1 different"):
+        compare_tree(expected, root, "tool")
+    with pytest.raises(RestoreMismatch):
+        compare_file(expected[gen_tree.LARGE_FILES["vm"]], victim, "tool")
+
+
+def test_a_missing_or_extra_file_fails_the_benchmark(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    expected = manifest(tmp_path)
+    (tmp_path / "b.txt").write_text("b")
+    with pytest.raises(RestoreMismatch, match="1 extra"):
+        compare_tree(expected, tmp_path, "tool")
+    (tmp_path / "a.txt").unlink()
+    with pytest.raises(RestoreMismatch, match="1 missing"):
+        compare_tree(expected, tmp_path, "tool")
+
+
+def test_run_measured_reports_the_childs_own_peak_rss(tmp_path: Path) -> None:
+    code = "b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"
+    big = run_measured([sys.executable, "-c", code], log_dir=tmp_path, name="big")
+    small = run_measured([sys.executable, "-c", "pass"], log_dir=tmp_path, name="small")
+    assert big.peak_rss_kib > 200 * 1024
+    assert small.peak_rss_kib < 100 * 1024
+
+
+def test_run_measured_feeds_stdin_and_fails_loudly(tmp_path: Path) -> None:
+    echo = "import sys; print(sys.stdin.readline().strip()[::-1])"
+    out = run_measured([sys.executable, "-c", echo], log_dir=tmp_path, name="e", stdin_text="abc\n")
+    assert out.stdout.strip() == "cba"
+    with pytest.raises(StepFailed, match="exited 3"):
+        run_measured([sys.executable, "-c", "raise SystemExit(3)"], log_dir=tmp_path, name="f")
+
+
+def test_table_compares_ratios_with_targets() -> None:
+    results: report.Results = {
+        "initial": {"keepsake": StepResult(8.0, 100), "restic": StepResult(10.0, 200)},
+        "nochange": {"keepsake": StepResult(6.0, 100), "restic": StepResult(10.0, 200)},
+    }
+    rows = {r.step: r for r in report.build_rows(results)}
+    assert rows["Initial backup"].ratio == pytest.approx(0.8)
+    assert rows["Initial backup"].passed is True
+    assert rows["No-change backup"].passed is False
+    assert rows["Engine peak RSS (max over steps)"].ratio == pytest.approx(0.5)
+    assert rows["Full restore"].passed is None
+    assert "| No-change backup | 6.00 s | 10.00 s | 0.60× | ≤ 0.5× | **no** |" in (
+        report.markdown(list(rows.values()))
+    )

@@ -1,0 +1,1 @@
+"""The operator's side: account administration, retention GC, scrub and statistics (CLI only)."""

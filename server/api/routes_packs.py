@@ -1,0 +1,185 @@
+"""Backup sets and their packs: create/list sets, PUT/HEAD/GET (with Range)/list packs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from server import ids
+from server.clock import iso
+from server.db.models import Account
+from server.domain import sets, uploads
+from server.domain.accounts import Principal
+from server.errors import BadRequest, NotFound, RangeNotSatisfiable, TooLarge
+from server.store import ObjectNotFound
+
+from .auth import ContextDep, CurrentPrincipal
+from .context import Context
+
+router = APIRouter()
+
+OCTETS = "application/octet-stream"
+
+
+def _account(session: Any, principal: Principal) -> Account:
+    account = session.get(Account, principal.account_id)
+    if account is None:
+        raise NotFound("no such backup set")
+    assert isinstance(account, Account)
+    return account
+
+
+@router.put("/v1/sets/{set_id}")
+def put_set(set_id: str, principal: CurrentPrincipal, context: ContextDep) -> Response:
+    now = context.clock.now()
+    if not ids.is_id(set_id):
+        raise NotFound("no such backup set")
+    with context.db.write() as session:
+        sets.require_unlocked(session, _account(session, principal), now)
+        created = sets.ensure_set(session, principal.account_id, set_id, now)
+    return Response(b"{}", status_code=201 if created else 200, media_type="application/json")
+
+
+@router.api_route("/v1/sets", methods=["GET", "HEAD"])
+def list_sets(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str, Any]]:
+    with context.db.read() as session:
+        return [
+            {"set_id": s.set_id, "created_at": iso(s.created_at), "head_seq": s.head_seq}
+            for s in sets.list_sets(session, principal.account_id)
+        ]
+
+
+@router.put("/v1/sets/{set_id}/packs/{pack_id}")
+async def put_pack(
+    set_id: str, pack_id: str, request: Request, principal: CurrentPrincipal, context: ContextDep
+) -> Response:
+    """Store a pack. The body is read once; hashing and the durable write run off the loop."""
+    declared = request.headers.get("x-content-sha256", "").strip().lower()
+    length_header = request.headers.get("content-length")
+    length = int(length_header) if length_header and length_header.isdigit() else None
+    now = context.clock.now()
+    check = await run_in_threadpool(
+        uploads.precheck, context.db, principal, set_id, pack_id, declared, length, now
+    )
+    if not ids.is_sha256_hex(declared):
+        raise BadRequest("X-Content-SHA256 must be the hex SHA-256 of the body")
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        if chunk:
+            chunks.append(chunk)
+            received += len(chunk)
+            if received > uploads.MAX_PACK_BYTES:
+                raise TooLarge(f"a pack may be at most {uploads.MAX_PACK_BYTES} bytes")
+    created = await run_in_threadpool(
+        uploads.store_pack, context.db, context.store, check, chunks, declared, now
+    )
+    return Response(
+        f'{{"size": {received}}}'.encode(),
+        status_code=201 if created else 200,
+        media_type="application/json",
+    )
+
+
+@router.head("/v1/sets/{set_id}/packs/{pack_id}")
+def head_pack(
+    set_id: str, pack_id: str, principal: CurrentPrincipal, context: ContextDep
+) -> Response:
+    _key, size, sha256 = _locate(context, principal, set_id, pack_id)
+    return Response(
+        status_code=200,
+        headers={
+            "Content-Length": str(size),
+            "Accept-Ranges": "bytes",
+            "X-Content-SHA256": sha256,
+            "Content-Type": OCTETS,
+        },
+    )
+
+
+@router.get("/v1/sets/{set_id}/packs/{pack_id}")  # HEAD has its own route
+def get_pack(
+    set_id: str, pack_id: str, request: Request, principal: CurrentPrincipal, context: ContextDep
+) -> Response:
+    key, size, sha256 = _locate(context, principal, set_id, pack_id)
+    wanted = parse_range(request.headers.get("range"), size)
+    try:
+        if wanted is None:
+            data = context.store.get(key)
+            return Response(
+                data,
+                media_type=OCTETS,
+                headers={"Accept-Ranges": "bytes", "X-Content-SHA256": sha256},
+            )
+        start, end = wanted
+        data = context.store.get(key, start, end - start + 1)
+    except ObjectNotFound:
+        raise NotFound("no such pack") from None
+    return Response(
+        data,
+        status_code=206,
+        media_type=OCTETS,
+        headers={"Accept-Ranges": "bytes", "Content-Range": f"bytes {start}-{end}/{size}"},
+    )
+
+
+@router.api_route("/v1/sets/{set_id}/packs", methods=["GET", "HEAD"])
+def list_packs(
+    set_id: str, principal: CurrentPrincipal, context: ContextDep
+) -> list[dict[str, Any]]:
+    now = context.clock.now()
+    with context.db.read() as session:
+        sets.require_unlocked(session, _account(session, principal), now)
+        backup_set = sets.find_set(session, principal.account_id, set_id)
+        return [
+            {
+                "pack_id": p.pack_id,
+                "size": p.size,
+                "state": p.state,
+                "expires_at": None if p.expires_at is None else iso(p.expires_at),
+                "lease_until": None if p.lease_until is None else iso(p.lease_until),
+            }
+            for p in sets.listed_packs(session, backup_set, now)
+        ]
+
+
+def _locate(
+    context: Context, principal: Principal, set_id: str, pack_id: str
+) -> tuple[str, int, str]:
+    """The object key, size and checksum of a pack the caller may read."""
+    now = context.clock.now()
+    with context.db.read() as session:
+        sets.require_unlocked(session, _account(session, principal), now)
+        backup_set = sets.find_set(session, principal.account_id, set_id)
+        pack = sets.require_pack(session, backup_set, pack_id)
+        return pack.object_key, pack.size, pack.sha256
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """One `bytes=` range as inclusive (start, end); None means the whole pack."""
+    if header is None:
+        return None
+    unit, _, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        raise RangeNotSatisfiable("only one byte range per request is supported", size=size)
+    first, dash, last = spec.strip().partition("-")
+    try:
+        if not dash:
+            raise ValueError(spec)
+        if first == "":
+            suffix = int(last)
+            if suffix <= 0:
+                raise ValueError(spec)
+            start, end = max(size - suffix, 0), size - 1
+        else:
+            start = int(first)
+            end = size - 1 if last == "" else min(int(last), size - 1)
+            if int(last or end) < start:
+                raise ValueError(spec)
+    except ValueError:
+        raise RangeNotSatisfiable(f"malformed range {header!r}", size=size) from None
+    if start >= size or start < 0:
+        raise RangeNotSatisfiable(f"the range starts beyond the pack's {size} bytes", size=size)
+    return start, end

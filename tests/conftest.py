@@ -1,0 +1,47 @@
+"""Shared fixtures: one real service process per test session, and a fresh account per test."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.support.service import RunningService, start_service
+
+
+@dataclass(frozen=True)
+class TestAccount:
+    email: str
+    password: str
+    plan: str
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+    """The real service on a free loopback port, shared by the whole session."""
+    running = start_service(tmp_path_factory.mktemp("service"))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def make_account(service: RunningService) -> Callable[..., TestAccount]:
+    """Factory: `make_account(plan="PRO")` creates a new account with a unique email."""
+
+    def make(plan: str = "PRO") -> TestAccount:
+        email = f"user-{secrets.token_hex(6)}@example.org"
+        password = secrets.token_urlsafe(12)
+        service.create_account(email, password, plan=plan)
+        return TestAccount(email=email, password=password, plan=plan)
+
+    return make
+
+
+@pytest.fixture
+def fresh_account(make_account: Callable[..., TestAccount]) -> TestAccount:
+    """A new PRO account on the session service (unique per test)."""
+    return make_account()

@@ -1,0 +1,316 @@
+"""Backup runs: round trips, incremental behaviour, consistency of reads, faults and resumption."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import pytest
+
+from app.core import backup_files
+from app.core import index as ix
+from app.core.backup import backup, folder_labels
+from app.core.errors import Retryable
+from app.core.ports import CommitRequest
+from app.core.progress import Cancelled, CancelToken, NoEvents, Progress
+from app.core.restore import restore
+from app.core.tree import NodeType
+from tests.core.enginekit import describe, make_repo, service_of, write
+
+OLD = 1_600_000_000_123_456_789  # an mtime well in the past, with nanoseconds
+
+
+def make_tree(root: Path) -> Path:
+    src = root / "Documents"
+    write(src / "a" / "b" / "deep.txt", "deep", mtime=OLD)
+    write(src / "a" / "sibling.txt", "sib" * 100, mtime=OLD + 1)
+    write(src / "empty.bin", b"", mtime=OLD + 2)
+    write(src / "ünïcødé 文件.txt", "unicode name", mtime=OLD + 3)
+    write(src / "big.bin", os.urandom(1_500_000), mtime=OLD + 4)
+    (src / "empty dir").mkdir()
+    os.symlink("a/b/deep.txt", src / "link")
+    os.symlink("/nonexistent/target", src / "dangling")
+    os.chmod(src / "a" / "sibling.txt", 0o640)
+    if sys.platform.startswith("linux"):
+        raw = os.fsencode(src) + b"/bad-\xff-name.txt"
+        with open(raw, "wb") as f:
+            f.write(b"non utf-8 name")
+    os.utime(src / "a" / "b", ns=(OLD + 5, OLD + 5))
+    return src
+
+
+def test_backup_then_restore_reproduces_everything(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    expected = describe(src)
+    repo = make_repo(tmp_path)
+
+    result = backup(repo, [src])
+
+    assert result.problems == []
+    assert result.files_new == len([v for v in expected.values() if v[0] == "file"])
+    out = tmp_path / "out"
+    restored = restore(repo, repo.resolve(None), [], out)
+    assert restored.failures == []
+    assert describe(out / "Documents") == expected
+
+
+def test_second_backup_without_changes_reads_and_uploads_nothing(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    repo = make_repo(tmp_path)
+    first = backup(repo, [src])
+    puts = service_of(repo).calls.count("put_pack")
+
+    second = backup(repo, [src])
+
+    assert second.packs_uploaded == 0 and second.bytes_added == 0
+    assert second.bytes_read == 0
+    assert second.files_unmodified == first.files_new
+    assert service_of(repo).calls.count("put_pack") == puts
+    assert repo.resolve(None).record.root == repo.resolve(first.snapshot_id).record.root
+
+
+def test_editing_one_file_uploads_only_its_chunk_and_keeps_other_tree_ids(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    repo = make_repo(tmp_path)
+    first = backup(repo, [src])
+    data_blobs_before = _data_blobs(repo)
+    write(src / "a" / "b" / "deep.txt", "deeper", mtime=OLD + 10)
+
+    second = backup(repo, [src])
+
+    assert second.files_changed == 1 and second.bytes_read == len("deeper")
+    assert len(_data_blobs(repo) - data_blobs_before) == 1
+    old, new = repo.resolve(first.snapshot_id), repo.resolve(second.snapshot_id)
+    for unchanged in ("Documents/empty dir",):
+        assert repo.find(old, unchanged).subtree == repo.find(new, unchanged).subtree
+    for changed in ("Documents/a", "Documents/a/b"):
+        assert repo.find(old, changed).subtree != repo.find(new, changed).subtree
+    assert repo.find(new, "Documents/big.bin").chunks == repo.find(old, "Documents/big.bin").chunks
+
+
+def _data_blobs(repo) -> set[bytes]:  # type: ignore[no-untyped-def]
+    rows = repo.index._query("SELECT id FROM blobs WHERE type = 1")
+    return {bytes(r[0]) for r in rows}
+
+
+def test_file_changing_once_while_read_is_read_again_never_mixed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "src"
+    target = write(src / "moving.txt", "A" * 1000, mtime=OLD)
+    repo = make_repo(tmp_path)
+    real = backup_files.read_chunks
+    calls = []
+
+    def changing(f: BinaryIO) -> Iterator[bytes]:
+        calls.append(1)
+        first = True
+        for chunk in real(f):
+            if first and len(calls) == 1:
+                write(target, "B" * 2000)  # changes under the reader, once
+            first = False
+            yield chunk
+
+    monkeypatch.setattr(backup_files, "read_chunks", changing)
+    result = backup(repo, [src])
+
+    assert result.problems == [] and len(calls) == 2
+    node = repo.find(repo.resolve(None), "src/moving.txt")
+    assert node.size == 2000
+    out = tmp_path / "out"
+    restore(repo, repo.resolve(None), ["src/moving.txt"], out)
+    assert (out / "moving.txt").read_bytes() == b"B" * 2000
+
+
+def test_file_that_keeps_changing_is_reported_and_previous_version_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "src"
+    target = write(src / "log.txt", "version one", mtime=OLD)
+    repo = make_repo(tmp_path)
+    backup(repo, [src])
+    write(target, "version two!")
+    real = backup_files.read_chunks
+
+    def always_changing(f: BinaryIO) -> Iterator[bytes]:
+        for chunk in real(f):
+            with open(target, "ab") as g:
+                g.write(b"+")
+            yield chunk
+
+    monkeypatch.setattr(backup_files, "read_chunks", always_changing)
+    result = backup(repo, [src])
+
+    assert [p for p, _ in result.problems] == [str(target)]
+    assert "kept the previous version" in result.problems[0][1]
+    out = tmp_path / "out"
+    restore(repo, repo.resolve(None), ["src/log.txt"], out)
+    assert (out / "log.txt").read_bytes() == b"version one"
+
+
+def test_unreadable_file_is_reported_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "src"
+    secret = write(src / "locked.db", "locked")
+    write(src / "fine.txt", "fine")
+    repo = make_repo(tmp_path)
+    real_open = os.open
+
+    def guarded(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.fspath(path) == str(secret):
+            raise PermissionError(13, "Permission denied", str(secret))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(backup_files.os, "open", guarded)
+    seen: list[tuple[str, str]] = []
+
+    class Recorder(NoEvents):
+        def problem(self, path: str, reason: str) -> None:
+            seen.append((path, reason))
+
+    result = backup(repo, [src], events=Recorder())
+
+    assert result.problems == seen and [p for p, _ in seen] == [str(secret)]
+    assert "permission denied" in seen[0][1]
+    names = [n.name for n in repo.ls(repo.resolve(None), "src")]
+    assert names == ["fine.txt"]
+
+
+def test_excluded_entries_are_listed_and_left_out(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src / "keep.txt", "k")
+    write(src / "cache" / "junk.bin", "j")
+    write(src / "x.tmp", "t")
+
+    def exclude(path: Path, st: os.stat_result) -> str | None:
+        if path.name == "cache":
+            return "cache folder"
+        return "temporary file" if path.suffix == ".tmp" else None
+
+    repo = make_repo(tmp_path)
+    result = backup(repo, [src], exclude=exclude)
+
+    assert sorted(result.excluded) == [
+        (str(src / "cache"), "cache folder"),
+        (str(src / "x.tmp"), "temporary file"),
+    ]
+    assert [n.name for n in repo.ls(repo.resolve(None), "src")] == ["keep.txt"]
+
+
+def test_missing_protected_folder_keeps_its_previous_version(tmp_path: Path) -> None:
+    drive = tmp_path / "usb"
+    write(drive / "photo.jpg", "pixels")
+    repo = make_repo(tmp_path)
+    backup(repo, [drive])
+    (drive / "photo.jpg").unlink()
+    drive.rmdir()
+
+    result = backup(repo, [drive])
+
+    assert len(result.problems) == 1 and "kept the previous version" in result.problems[0][1]
+    node = repo.find(repo.resolve(None), "usb/photo.jpg")
+    assert node.type is NodeType.FILE and node.size == len("pixels")
+
+
+def test_labels_are_basenames_made_unique(tmp_path: Path) -> None:
+    labels = folder_labels([tmp_path / "a" / "docs", tmp_path / "b" / "docs", tmp_path / "c"])
+    assert [label for label, _ in labels] == ["docs", "docs (2)", "c"]
+    assert labels[1][1] == str(tmp_path / "b" / "docs")
+
+
+def test_progress_reports_phases(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    phases: list[str] = []
+
+    class Recorder(NoEvents):
+        def progress(self, p: Progress) -> None:
+            phases.append(p.phase)
+
+    backup(make_repo(tmp_path), [src], events=Recorder())
+    assert phases[0] == "scanning" and phases[-1] == "committing"
+    assert "uploading" in phases and len(phases) < 50
+
+
+def test_cancelled_backup_commits_nothing_and_next_run_reuses_its_packs(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    for i in range(8):
+        write(src / f"file{i}.txt", f"content {i}" * 50)
+    repo = make_repo(tmp_path)
+    repo.pack_target = 1  # one blob per pack, so the run uploads as it goes
+    service = service_of(repo)
+    token = CancelToken()
+    uploaded: list[str] = []
+    real_put = service.put_pack
+
+    def put_then_maybe_cancel(pack_id: str, data: bytes) -> None:
+        real_put(pack_id, data)
+        uploaded.append(pack_id)
+        if len(uploaded) == 3:
+            token.cancel()
+
+    service.put_pack = put_then_maybe_cancel  # type: ignore[method-assign]
+    with pytest.raises(Cancelled):
+        backup(repo, [src], cancel=token)
+    assert service.list_snapshots() == []
+    leftovers = {p.pack_id for p in repo.index.packs(ix.UPLOADED)}
+    assert leftovers and leftovers <= set(uploaded)
+
+    commits: list[CommitRequest] = []
+    real_commit = service.commit
+    service.commit = lambda req: commits.append(req) or real_commit(req)  # type: ignore[method-assign]
+    result = backup(repo, [src])
+
+    assert not leftovers & set(uploaded[len(uploaded) - result.packs_uploaded :])
+    assert leftovers <= set(commits[0].added_packs)
+    assert repo.index.packs(ix.UPLOADED) == []
+    out = tmp_path / "out"
+    assert restore(repo, repo.resolve(None), [], out).failures == []
+    assert describe(out / "src") == describe(src)
+
+
+def test_failed_commit_leaves_packs_reusable(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src / "a.txt", "a" * 5000)
+    repo = make_repo(tmp_path)
+    service = service_of(repo)
+    service.fail("commit", Retryable("connection reset"))
+    with pytest.raises(Retryable):
+        backup(repo, [src])
+    puts = service.calls.count("put_pack")
+    assert puts > 0 and repo.index.cache_size() == 0
+
+    result = backup(repo, [src])
+
+    assert result.packs_uploaded == 0 and service.calls.count("put_pack") == puts
+    assert restore(repo, repo.resolve(None), [], tmp_path / "out").failures == []
+
+
+def test_deleted_file_pack_leaves_live_set_and_is_not_deduplicated_against(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "src"
+    write(src / "keep.txt", "keep")
+    gone = write(src / "gone.txt", "soon deleted" * 10)
+    repo = make_repo(tmp_path)
+    repo.pack_target = 1
+    service = service_of(repo)
+    commits: list[CommitRequest] = []
+    real_commit = service.commit
+    service.commit = lambda req: commits.append(req) or real_commit(req)  # type: ignore[method-assign]
+    backup(repo, [src])
+    gone_chunk = repo.find(repo.resolve(None), "src/gone.txt").chunks[0]
+    gone_pack = repo.index.lookup(gone_chunk).pack_id  # type: ignore[union-attr]
+    gone.unlink()
+
+    backup(repo, [src])
+    assert gone_pack in commits[-1].removed_packs
+    assert all(p.pack_id != gone_pack or p.expires_at for p in service.pack_states())
+
+    write(gone, "soon deleted" * 10)
+    result = backup(repo, [src])
+    assert result.packs_uploaded >= 1  # stored again rather than revived from an ageing pack
+    assert repo.index.lookup(gone_chunk).pack_id != gone_pack  # type: ignore[union-attr]

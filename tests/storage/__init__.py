@@ -1,0 +1,1 @@
+"""Storage tests: backends, wrappers, the in-memory service and the service client."""

@@ -1,0 +1,1 @@
+"""Test helpers shared by every test suite (the real service process, accounts)."""
