@@ -301,6 +301,10 @@ class Controller:
                 found.append(folder)
         return found
 
+    def suggested_folders(self) -> list[str]:
+        """The folders already chosen (e.g. brought in by a recovery kit), else the defaults."""
+        return list(self.profile.load().folders) or self.default_folders()
+
     def folder_size(self, path: str, *, budget_s: float = FOLDER_SIZE_BUDGET_S) -> FolderSize:
         return folder_size(path, budget_s=budget_s)
 
@@ -536,7 +540,7 @@ class RestoreItem:
 class RestoreOutcome:
     files_restored: int
     bytes_written: int
-    skipped: tuple[str, ...]  # snapshot paths left alone because a file was already there
+    skipped: tuple[tuple[str, str], ...]  # (snapshot path, why it was left alone)
     failures: tuple[tuple[str, str], ...]  # (snapshot path, why)
     cancelled: bool
 
@@ -638,7 +642,7 @@ class RestoreSession:
         """Restore the items (grouped by snapshot) to their original place (target None) or into
         `target`; `conflict` is "overwrite", "keep-both" or "skip"."""
         files = written = 0
-        skipped: list[str] = []
+        skipped: list[tuple[str, str]] = []
         failures: list[tuple[str, str]] = []
         cancelled = False
         by_snapshot: dict[str, list[str]] = {}
@@ -659,9 +663,14 @@ class RestoreSession:
                     break
                 files += result.files_restored
                 written += result.bytes_written
-                skipped.extend(result.skipped)
-                failures.extend(result.failures)
+                skipped.extend(_pairs(result.skipped))
+                failures.extend(_pairs(result.failures))
         return RestoreOutcome(files, written, tuple(skipped), tuple(failures), cancelled)
+
+
+def _pairs(rows: Any) -> list[tuple[str, str]]:
+    """(path, reason) rows; a bare path gets an empty reason."""
+    return [(row, "") if isinstance(row, str) else (str(row[0]), str(row[1])) for row in rows]
 
 
 def _snapshot(info: Any) -> Snapshot:

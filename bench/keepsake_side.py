@@ -26,6 +26,17 @@ ADD_FOLDER = ["folders", "add", "{tree}"]
 BACKUP = ["backup", "--json"]
 RESTORE_ALL = ["restore", "--to", "{dest}", "--json"]
 RESTORE_ONE = ["restore", "{path}", "--to", "{dest}", "--json"]
+# Loads the client's code (not the GUI) without touching data: the analogue of `restic version`
+# loading restic's binary, so a cold page cache does not charge Keepsake for reading .pyc files.
+WARM = """
+import importlib, pkgutil, app
+for m in pkgutil.walk_packages(app.__path__, "app."):
+    if not m.name.startswith(("app.gui", "app.__main__")):
+        try:
+            importlib.import_module(m.name)
+        except Exception:
+            pass
+"""
 
 
 def _fill(template: list[str], **values: str) -> list[str]:
@@ -89,7 +100,13 @@ class Keepsake:
         return {"service_url": url, "peak_reset_works": self.service.reset_peak()}
 
     def warm(self) -> None:
-        self._cli("warm", ["--help"])
+        run_measured(
+            [sys.executable, "-c", WARM],
+            log_dir=self.log_dir,
+            name="keepsake-warm",
+            env=self.env,
+            cwd=self.repo_root,
+        )
 
     def _step(self, name: str, args: list[str]) -> tuple[Measured, int, dict[str, Any]]:
         """Runs one measured CLI step; returns it, the service's peak RSS and its JSON output."""

@@ -53,6 +53,8 @@ def build_rows(results: Results, service_peak_kib: int | None = None) -> list[Ro
         ours = _value(results, step, "keepsake", metric)
         theirs = _value(results, step, "restic", metric)
         ratio = ours / theirs if ours is not None and theirs else None
+        if metric == "bytes_added" and (theirs or 0) < 64 * 1024:
+            ratio = None  # a few hundred bytes of snapshot record: a ratio would mean nothing
         passed = None if target is None or ratio is None else ratio <= target
         rows.append(Row(label, metric, ours, theirs, ratio, target, passed))
     if service_peak_kib:

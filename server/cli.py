@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true")
     serve.add_argument("--clock-file", type=Path, help=argparse.SUPPRESS)  # tests move time
+    serve.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # exit with the tests
 
     admin = commands.add_parser("admin", help="administer accounts, retention and storage")
     _add_location(admin)
@@ -94,6 +95,8 @@ def serve(args: argparse.Namespace) -> int:
     database.upgrade()
     clock: Clock = FileClock(args.clock_file) if args.clock_file else SystemClock()
     app = create_app(Context(db=database, store=open_store(settings.storage_url), clock=clock))
+    if args.parent_pid:
+        _exit_with_parent(args.parent_pid)
     uvicorn.run(
         app,
         host=args.host,
@@ -106,6 +109,27 @@ def serve(args: argparse.Namespace) -> int:
     )
     database.dispose()
     return 0
+
+
+def _exit_with_parent(pid: int) -> None:
+    """Stop when the process that started us is gone (a test run that was killed)."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            except PermissionError:
+                continue
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _is_loopback(host: str) -> bool:

@@ -30,6 +30,7 @@ class _Printer:
         self._phase: Phase | None = None
         self._message = ""
         self._snapshot = last_snapshot
+        self._problems: tuple[tuple[str, str], ...] = ()
 
     def __call__(self, state: ProtectionState) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
@@ -39,10 +40,16 @@ class _Printer:
         quiet = state.phase in (Phase.SCANNING, Phase.UPLOADING) and state.phase == self._phase
         if not quiet and (state.phase, state.message) != (self._phase, self._message):
             print(f"{stamp} {state.phase}: {state.message}", flush=True)
-            if state.problems and state.phase is Phase.IDLE:
-                for problem in state.problems:
-                    print(f"  not backed up: {problem.path}: {problem.reason}", flush=True)
         self._phase, self._message = state.phase, state.message
+        problems = tuple((p.path, p.reason) for p in state.problems)
+        if problems != self._problems:
+            for path, reason in problems:
+                if (path, reason) not in self._problems:
+                    print(f"{stamp} problem: {path}: {reason}", flush=True)
+            for path, _ in self._problems:
+                if path not in {p for p, _ in problems}:
+                    print(f"{stamp} resolved: {path}", flush=True)
+            self._problems = problems
 
 
 def _on_signals(handler: Callable[[], None]) -> Callable[[], None]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from app.core import index as ix
@@ -73,6 +73,14 @@ class Packer:
             and found[1] in (ix.COMMITTED, ix.UPLOADED)
             and found[0] not in self._unusable
         )
+
+    def known_many(self, ids: Iterable[bytes]) -> set[bytes]:
+        usable = (ix.COMMITTED, ix.UPLOADED)
+        return {
+            blob_id
+            for blob_id, (pack, state) in self._index.blob_pack_states(ids).items()
+            if state in usable and pack not in self._unusable
+        }
 
     def claim(self, blob_id: bytes) -> bool:
         """True when the caller must seal and `add` this blob (nobody else has, nor will)."""

@@ -10,19 +10,18 @@ name, a symlink in the way) is reported while the others are restored.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from app.core.errors import IntegrityError, KeepsakeError, NotFound, UnsafePath
 from app.core.progress import Cancelled, CancelToken, Events, NoEvents, Progress
 from app.core.repository import Repository, SnapshotInfo
+from app.core.restore_dirs import Conflict, DirHandle, keep_both_name
 from app.core.restore_fetch import ChunkFetcher
 from app.core.safepath import SafeDir, check_name, split_path
 from app.core.tree import Node, NodeType
@@ -34,64 +33,16 @@ BATCH_FILES = 256
 STREAM_WINDOW = 8  # chunks of a large file fetched at once
 
 
-class Conflict(StrEnum):
-    OVERWRITE = "overwrite"
-    KEEP_BOTH = "keep-both"
-    SKIP = "skip"
-
-
 @dataclass
 class RestoreResult:
     files_restored: int = 0
     dirs_restored: int = 0
     bytes_written: int = 0
-    skipped: list[str] = field(default_factory=list)  # snapshot paths left alone (Conflict.SKIP)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (snapshot path, why left)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (snapshot path, reason)
 
 
-def keep_both_name(name: str, stamp: str, n: int = 1) -> str:
-    """'report.pdf' -> 'report (restored 2026-11-23 1030).pdf' (then '... 1030 2).pdf')."""
-    stem, dot, ext = name.rpartition(".")
-    if not stem:  # no extension, or a dot file like '.bashrc'
-        stem, dot, ext = name, "", ""
-    suffix = f" (restored {stamp}{'' if n == 1 else f' {n}'})"
-    return f"{stem}{suffix}{dot}{ext}"
-
-
-class _Handle:
-    """An open folder being restored; gets its mode and mtime once nothing in it is pending."""
-
-    def __init__(
-        self, safe: SafeDir, parent: _Handle | None, name: str | None, node: Node | None
-    ) -> None:
-        self.safe, self.parent, self.name, self.node = safe, parent, name, node
-        self._refs = 1
-        if parent is not None:
-            parent.hold()
-
-    def hold(self) -> None:
-        with _HANDLE_LOCK:
-            self._refs += 1
-
-    def release(self) -> None:
-        with _HANDLE_LOCK:
-            self._refs -= 1
-            done = self._refs == 0
-        if not done:
-            return
-        self.safe.close()
-        if self.parent is not None:
-            if self.node is not None and self.name is not None:
-                # contents are restored; a folder's own times are not worth a failure
-                with contextlib.suppress(OSError):
-                    self.parent.safe.set_dir_attrs(
-                        self.name, mode=self.node.mode, mtime_ns=self.node.mtime_ns
-                    )
-            self.parent.release()
-
-
-_HANDLE_LOCK = threading.Lock()
-_File = tuple[_Handle, str, Node, str]
+_File = tuple[DirHandle, str, Node, str]
 
 
 def restore(
@@ -149,7 +100,7 @@ class _Restore:
             snap_path = "/".join(parts)
             try:
                 if target is not None:
-                    root = _Handle(SafeDir.open_root(target), None, None, None)
+                    root = DirHandle(SafeDir.open_root(target), None, None, None)
                     self._walk(root, parts[-1], node, snap_path)
                 else:
                     self._to_origin(parts, node, snap_path)
@@ -181,7 +132,7 @@ class _Restore:
         folder = self.snapshot.record.folders.get(parts[0])
         if folder is None or not os.path.isabs(folder):
             raise NotFound(f"the snapshot does not say where {parts[0]!r} came from")
-        handle = _Handle(SafeDir.open_root(Path(folder)), None, None, None)
+        handle = DirHandle(SafeDir.open_root(Path(folder)), None, None, None)
         if len(parts) == 1:  # the whole protected folder: its contents go back into it
             self._walk_children(handle, node, snap_path)
             handle.release()
@@ -192,22 +143,22 @@ class _Restore:
             except BaseException:
                 handle.release()
                 raise
-            nxt = _Handle(sub, handle, None, None)
+            nxt = DirHandle(sub, handle, None, None)
             handle.release()
             handle = nxt
         self._walk(handle, parts[-1], node, snap_path)
 
     # -- walking trees ----------------------------------------------------------------------
 
-    def _walk(self, parent: _Handle, name: str, node: Node, snap_path: str) -> None:
+    def _walk(self, parent: DirHandle, name: str, node: Node, snap_path: str) -> None:
         """Restore `node` as `name` in `parent`, then release `parent` (iterative, any depth)."""
-        stack: list[tuple[_Handle, str, Node, str] | _Handle] = [
+        stack: list[tuple[DirHandle, str, Node, str] | DirHandle] = [
             parent,
             (parent, name, node, snap_path),
         ]
         while stack:
             item = stack.pop()
-            if isinstance(item, _Handle):
+            if isinstance(item, DirHandle):
                 item.release()
                 continue
             self._check_cancel()
@@ -215,7 +166,7 @@ class _Restore:
             try:
                 check_name(name)
                 if node.type is NodeType.DIR:
-                    sub = _Handle(handle.safe.subdir(name), handle, name, node)
+                    sub = DirHandle(handle.safe.subdir(name), handle, name, node)
                     self._count(dirs=1)
                     stack.append(sub)
                     stack.extend(
@@ -229,7 +180,7 @@ class _Restore:
             except (KeepsakeError, OSError) as exc:
                 self._fail(snap_path, _reason(exc))
 
-    def _walk_children(self, handle: _Handle, node: Node, snap_path: str) -> None:
+    def _walk_children(self, handle: DirHandle, node: Node, snap_path: str) -> None:
         for child in self._children(node, snap_path):
             handle.hold()
             self._walk(handle, child.name, child, f"{snap_path}/{child.name}")
@@ -241,7 +192,7 @@ class _Restore:
 
     # -- files ------------------------------------------------------------------------------
 
-    def _file(self, handle: _Handle, name: str, node: Node, snap_path: str) -> None:
+    def _file(self, handle: DirHandle, name: str, node: Node, snap_path: str) -> None:
         if node.size > BATCH_BYTES:
             self._write(handle, name, node, snap_path, self._stream(node.chunks))
             return
@@ -284,7 +235,7 @@ class _Restore:
                 yield data
 
     def _write(
-        self, handle: _Handle, name: str, node: Node, snap_path: str, pieces: Iterator[bytes]
+        self, handle: DirHandle, name: str, node: Node, snap_path: str, pieces: Iterator[bytes]
     ) -> None:
         try:
             dest = self._destination(handle.safe, name, snap_path)
@@ -298,7 +249,7 @@ class _Restore:
             return
         self._count(files=1, size=written, current=snap_path)
 
-    def _symlink(self, handle: _Handle, name: str, node: Node, snap_path: str) -> None:
+    def _symlink(self, handle: DirHandle, name: str, node: Node, snap_path: str) -> None:
         dest = self._destination(handle.safe, name, snap_path)
         if dest is not None:
             handle.safe.symlink(dest, node.target or "", mtime_ns=node.mtime_ns)
@@ -313,7 +264,7 @@ class _Restore:
             return name
         if self.conflict is Conflict.SKIP:
             with self._lock:
-                self.result.skipped.append(snap_path)
+                self.result.skipped.append((snap_path, "it already exists; left as it is"))
             return None
         n = 1
         while safe.exists(candidate := keep_both_name(name, self._stamp, n)):

@@ -86,6 +86,7 @@ class Walker:
         self._cancel = cancel
         self._slots = threading.Semaphore(max_inflight)
         self._fifo: deque[_Dir] = deque()
+        self._cache_in_use = state.index.cache_size() > 0
 
     def scan(self, folders: Sequence[tuple[str, str]]) -> bytes:
         """Back up (label, absolute path) folders; returns the root tree id."""
@@ -139,11 +140,15 @@ class Walker:
             d.node = self._keep(path, snap_path, name, f"cannot list the folder: {_why(exc)}")
             return d if d.node is not None else None
         self.s.progress(path)
+        files: list[tuple[str, str, str, os.stat_result]] = []
         for entry in entries:
-            self._entry(d, entry)
+            self._entry(d, entry, files)
+        self._files(d, files)
         return d
 
-    def _entry(self, d: _Dir, entry: os.DirEntry[str]) -> None:
+    def _entry(
+        self, d: _Dir, entry: os.DirEntry[str], files: list[tuple[str, str, str, os.stat_result]]
+    ) -> None:
         name, path = entry.name, entry.path
         snap_path = f"{d.snap_path}/{name}"
         try:
@@ -161,7 +166,7 @@ class Walker:
         if stat.S_ISDIR(st.st_mode):
             d.subdirs.append((name, path, snap_path, st))
         elif stat.S_ISREG(st.st_mode):
-            self._file(d, name, path, snap_path, st)
+            files.append((name, path, snap_path, st))
         elif stat.S_ISLNK(st.st_mode):
             try:
                 target = os.readlink(path)
@@ -174,14 +179,34 @@ class Walker:
         else:
             self.s.excluded.append((path, "not a regular file, folder or link"))
 
-    def _file(self, d: _Dir, name: str, path: str, snap_path: str, st: os.stat_result) -> None:
-        key = path_key(self.s.subkeys, path)
-        cached = self.s.index.cache_lookup(key)
-        if cached is not None and cached.matches(st) and self._usable(cached.chunks):
-            d.nodes.append(file_node(name, st, cached.chunks))
-            self.s.stage_file(cached, cached.chunks)
-            self.s.add(files_unmodified=1, size=st.st_size)
-            return
+    def _files(self, d: _Dir, files: list[tuple[str, str, str, os.stat_result]]) -> None:
+        """Reuse the files cache where it still matches (looked up per folder, not per file);
+        hand every other file to the read pool."""
+        keys = [path_key(self.s.subkeys, path) for _, path, _, _ in files]
+        cache = self.s.index.cache_lookup_many(keys) if self._cache_in_use else {}
+        stats = {key: f[3] for key, f in zip(keys, files, strict=True)}
+        matching = {k: e for k, e in cache.items() if e.matches(stats[k])}
+        known = self._packer.known_many({c for e in matching.values() for c in e.chunks})
+        for key, (name, path, snap_path, st) in zip(keys, files, strict=True):
+            cached = cache.get(key)
+            hit = matching.get(key)
+            if hit is not None and all(c in known for c in hit.chunks):
+                d.nodes.append(file_node(name, st, hit.chunks))
+                self.s.stage_file(hit, hit.chunks)
+                self.s.add(files_unmodified=1, size=st.st_size)
+            else:
+                self._read(d, name, path, snap_path, st, key, cached)
+
+    def _read(
+        self,
+        d: _Dir,
+        name: str,
+        path: str,
+        snap_path: str,
+        st: os.stat_result,
+        key: bytes,
+        cached: CacheEntry | None,
+    ) -> None:
         while not self._slots.acquire(timeout=0.1):
             self._check()
             self.s.progress(path)

@@ -8,11 +8,12 @@ the full scan stays listed until a later run that looked at its folder says othe
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.core.backup import BackupResult
 from app.protect.state import Problem
 
 
@@ -75,6 +76,41 @@ class Coverage:
             prior = old.get(path)
             since = prior.since if prior is not None else now
             self.unreadable[path] = Problem(path, reason, since)
+
+    def record(
+        self,
+        result: BackupResult,
+        *,
+        looked_at: tuple[Iterable[Path], Iterable[Path]] | None,
+        hidden: str,
+        now: datetime,
+        folders: Sequence[str],
+        missing: Sequence[str],
+    ) -> BackupReport:
+        """Fold a successful run in and return the report. `looked_at` is (dirs, trees) of an
+        incremental run, None for a full one; exclusions with reason `hidden` are temporary
+        (files still being written) and are not reported."""
+        dirs, trees = looked_at if looked_at is not None else (None, ())
+        self.fold(
+            looked_at=dirs,
+            trees=trees,
+            excluded=[(p, r) for p, r in result.excluded if r != hidden],
+            unreadable=result.problems,
+            now=now,
+        )
+        return BackupReport(
+            finished=now,
+            snapshot_id=result.snapshot_id,
+            full_scan=looked_at is None,
+            folders=tuple(folders),
+            missing_folders=tuple(sorted(missing)),
+            files_new=result.files_new,
+            files_changed=result.files_changed,
+            files_unmodified=result.files_unmodified,
+            bytes_added=result.bytes_added,
+            excluded=self.excluded_list(),
+            unreadable=self.unreadable_list(),
+        )
 
     def forget_outside(self, folders: Iterable[str]) -> None:
         """Drop entries of folders that are no longer protected."""

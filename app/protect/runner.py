@@ -58,6 +58,19 @@ def hold_back(exclude: ExcludeFn, held: Collection[Path]) -> ExcludeFn:
     return combined
 
 
+def retry_unreadable(
+    problems: Sequence[tuple[str, str]], folders: Sequence[str]
+) -> RunRequest | None:
+    """A later run over the folders of files that could not be read (a chosen folder that is
+    missing is not retried this way: it is scanned when it comes back)."""
+    roots = {os.path.normpath(f) for f in folders}
+    paths = [Path(p) for p, _ in problems if os.path.normpath(p) not in roots]
+    if not paths:
+        return None
+    dirs = frozenset({p.parent for p in paths} | set(paths))
+    return RunRequest.changes(dirs, frozenset(), "retry unreadable")
+
+
 class Runner:
     """Used by one thread at a time (the protector's loop, or `run_once`)."""
 

@@ -12,8 +12,10 @@ from server import security
 from server.clock import iso
 from server.db.models import Account, RecoveryKit
 from server.domain import accounts
+from server.domain.export import personal_data
 from server.domain.status import account_status
-from server.errors import NotFound, ServiceError, TooLarge, Unauthorized
+from server.errors import Forbidden, NotFound, ServiceError, TooLarge, Unauthorized
+from server.policy import subscription
 
 from .auth import ContextDep, CurrentPrincipal
 
@@ -157,3 +159,34 @@ def _account(session: Any, principal: accounts.Principal) -> Account:
         raise Unauthorized("the token is not valid; sign in again")
     assert isinstance(account, Account)
     return account
+
+
+class Confirm(BaseModel):
+    password: str = Field(max_length=accounts.MAX_PASSWORD)
+
+
+@router.delete("/v1/account", status_code=204)
+def delete_account(body: Confirm, principal: CurrentPrincipal, context: ContextDep) -> Response:
+    """The owner deletes the account: locked and signed out at once, data removed by the next
+    GC run. The password is asked again so a stolen token alone cannot do it."""
+    with context.db.read() as session:
+        stored_hash = _account(session, principal).password_hash
+    if not security.verify_password(stored_hash, body.password):
+        raise Forbidden("the password is wrong; the account was not deleted")
+    now = context.clock.now()
+    with context.db.write() as session:
+        account = _account(session, principal)
+        account.state, account.state_since = subscription.ENDED, now
+        account.end_reason = subscription.OWNER_DELETED
+        for device in accounts.active_devices(session, account.id):
+            device.revoked_at = now
+    return Response(status_code=204)
+
+
+@router.api_route("/v1/account/export", methods=["GET", "HEAD"])
+def export_account(principal: CurrentPrincipal, context: ContextDep) -> dict[str, Any]:
+    """Everything the service holds about the person, except the encrypted backups themselves
+    (which only their key can read; restoring them is the export of those)."""
+    with context.db.read() as session:
+        account = _account(session, principal)
+        return personal_data(session, account, context.clock.now())

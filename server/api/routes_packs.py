@@ -12,7 +12,7 @@ from server.clock import iso
 from server.db.models import Account
 from server.domain import sets, uploads
 from server.domain.accounts import Principal
-from server.errors import BadRequest, NotFound, RangeNotSatisfiable, TooLarge
+from server.errors import BadRequest, NotFound, RangeNotSatisfiable
 from server.store import ObjectNotFound
 
 from .auth import ContextDep, CurrentPrincipal
@@ -21,6 +21,7 @@ from .context import Context
 router = APIRouter()
 
 OCTETS = "application/octet-stream"
+FEED_BYTES = 1024 * 1024  # body bytes handed to a worker thread at a time (hash + write)
 
 
 def _account(session: Any, principal: Principal) -> Account:
@@ -65,17 +66,23 @@ async def put_pack(
     )
     if not ids.is_sha256_hex(declared):
         raise BadRequest("X-Content-SHA256 must be the hex SHA-256 of the body")
-    chunks: list[bytes] = []
-    received = 0
-    async for chunk in request.stream():
-        if chunk:
-            chunks.append(chunk)
-            received += len(chunk)
-            if received > uploads.MAX_PACK_BYTES:
-                raise TooLarge(f"a pack may be at most {uploads.MAX_PACK_BYTES} bytes")
-    created = await run_in_threadpool(
-        uploads.store_pack, context.db, context.store, check, chunks, declared, now
-    )
+    sink = uploads.UploadSink(context.store, check)
+    try:
+        pending: list[bytes] = []
+        pending_size = 0
+        async for chunk in request.stream():
+            if chunk:
+                pending.append(chunk)
+                pending_size += len(chunk)
+                if pending_size >= FEED_BYTES:
+                    await run_in_threadpool(sink.feed, pending)
+                    pending, pending_size = [], 0
+        if pending:
+            await run_in_threadpool(sink.feed, pending)
+        created = await run_in_threadpool(sink.finish, context.db, declared, now)
+    finally:
+        sink.abort()
+    received = sink.size
     return Response(
         f'{{"size": {received}}}'.encode(),
         status_code=201 if created else 200,

@@ -18,7 +18,7 @@ from server.db.engine import Database
 from server.db.models import Account, Pack
 from server.errors import ChecksumMismatch, Conflict, NotFound, QuotaExceeded, TooLarge
 from server.policy import quota, retention
-from server.store import PackStore
+from server.store import ObjectWriter, PackStore
 
 from .accounts import Principal, terms_of
 from .sets import find_pack, find_set, lease, new_object_key, require_unlocked, usage_bytes
@@ -65,6 +65,63 @@ def precheck(
     return Precheck(principal.account_id, set_id, pack_id, already_stored=False)
 
 
+class UploadSink:
+    """Takes the body in pieces as it arrives: hashes it and writes it straight to the store, so
+    disk writes overlap the network and the body is never joined into one buffer."""
+
+    def __init__(self, store: PackStore, check: Precheck) -> None:
+        self._store = store
+        self._check = check
+        self._hasher = hashlib.sha256()
+        self.size = 0
+        self._key = new_object_key(check.account_id, check.set_id, check.pack_id)
+        # Re-uploads of stored packs are only verified; kept in memory in case GC took the pack.
+        self._held: list[bytes] | None = [] if check.already_stored else None
+        self._writer: ObjectWriter | None = (
+            None if check.already_stored else store.writer(self._key)
+        )
+        self._committed = False
+
+    def feed(self, chunks: Sequence[bytes]) -> None:
+        for chunk in chunks:
+            self.size += len(chunk)
+            if self.size > MAX_PACK_BYTES:
+                raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
+            self._hasher.update(chunk)
+            if self._writer is not None:
+                self._writer.write(chunk)
+            elif self._held is not None:
+                self._held.append(chunk)
+
+    def finish(self, db: Database, declared_sha256: str, now: datetime) -> bool:
+        """Verify and record the pack; True when a new pack was stored (201), False if it was
+        already there (200)."""
+        if self._hasher.hexdigest() != declared_sha256:
+            raise ChecksumMismatch("the body does not match X-Content-SHA256; nothing was stored")
+        check, size = self._check, self.size
+        if self._writer is None:
+            if _record_existing(db, check, declared_sha256, size, now):
+                return False
+            self._writer = self._store.writer(self._key)
+            for chunk in self._held or ():
+                self._writer.write(chunk)
+        self._writer.commit()
+        self._committed = True
+        try:
+            created = _record_new(db, check, self._key, declared_sha256, size, now)
+        except BaseException:
+            self._store.delete(self._key)
+            raise
+        if not created:
+            self._store.delete(self._key)
+        return created
+
+    def abort(self) -> None:
+        """Drop a partial upload (client gone, checksum wrong, refused)."""
+        if self._writer is not None and not self._committed:
+            self._writer.abort()
+
+
 def store_pack(
     db: Database,
     store: PackStore,
@@ -73,28 +130,13 @@ def store_pack(
     declared_sha256: str,
     now: datetime,
 ) -> bool:
-    """Verify and keep the body; True when a new pack was stored (201), False if it was there."""
-    hasher = hashlib.sha256()
-    size = 0
-    for chunk in chunks:
-        hasher.update(chunk)
-        size += len(chunk)
-    if size > MAX_PACK_BYTES:
-        raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
-    if hasher.hexdigest() != declared_sha256:
-        raise ChecksumMismatch("the body does not match X-Content-SHA256; the pack was not stored")
-    if check.already_stored and _record_existing(db, check, declared_sha256, size, now):
-        return False
-    key = new_object_key(check.account_id, check.set_id, check.pack_id)
-    store.put(key, chunks)
+    """The whole body at once (tests, small bodies); see UploadSink."""
+    sink = UploadSink(store, check)
     try:
-        created = _record_new(db, check, key, declared_sha256, size, now)
-    except BaseException:
-        store.delete(key)
-        raise
-    if not created:
-        store.delete(key)
-    return created
+        sink.feed(chunks)
+        return sink.finish(db, declared_sha256, now)
+    finally:
+        sink.abort()
 
 
 def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now: datetime) -> bool:

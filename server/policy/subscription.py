@@ -7,6 +7,7 @@ dated warnings that announce each lock or deletion before it happens (DESIGN §5
 - FREE expires after `inactivity_days` (180) without backup activity; a warning comes
   14 days before. Expiry ends the subscription.
 - An ended subscription is locked, and its data is deleted 30 days after the end.
+- An account its owner deleted is locked at once and its data goes at the next GC run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from server.clock import iso
 
 ACTIVE, OVERDUE, ENDED = "active", "overdue", "ended"
+OWNER_DELETED = "deleted_by_owner"
 WARN_BEFORE = timedelta(days=14)
 DELETE_AFTER_END = timedelta(days=30)
 
@@ -121,10 +123,10 @@ def _overdue_since(facts: Facts) -> datetime | None:
 
 
 def _ended(since: datetime, reason: str) -> Standing:
-    delete_at = since + DELETE_AFTER_END
+    delete_at = since if reason == OWNER_DELETED else since + DELETE_AFTER_END
     why = {
         "inactive": "this free account expired after a long time without backups",
-        "deleted_by_owner": "the account owner asked for its deletion",
+        OWNER_DELETED: "the account owner asked for its deletion",
     }.get(reason, "the subscription ended")
     notice = Notice(
         "data_deletion",

@@ -27,7 +27,23 @@ class StoredObject:
     modified: datetime
 
 
+class ObjectWriter(Protocol):
+    """An object being written piece by piece; invisible under its key until `commit`."""
+
+    def write(self, chunk: bytes) -> None: ...
+
+    def commit(self) -> None:
+        """Make the object durable and visible under its key, atomically."""
+
+    def abort(self) -> None:
+        """Drop what was written; the key is left as it was."""
+
+
 class PackStore(Protocol):
+    def writer(self, key: str) -> ObjectWriter:
+        """Start writing an object, for bodies that arrive in pieces."""
+        ...
+
     def put(self, key: str, chunks: Sequence[bytes]) -> None:
         """Store the concatenated chunks under key, atomically and durably (all or nothing)."""
 

@@ -29,25 +29,19 @@ class FolderStore:
             raise ValueError(f"invalid object key {key!r}")
         return self.root / key
 
-    def put(self, key: str, chunks: Sequence[bytes]) -> None:
+    def writer(self, key: str) -> _FileWriter:
         target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.root / _TMP / f"{secrets.token_hex(8)}.part"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return _FileWriter(self.root / _TMP / f"{secrets.token_hex(8)}.part", target)
+
+    def put(self, key: str, chunks: Sequence[bytes]) -> None:
+        writer = self.writer(key)
         try:
             for chunk in chunks:
-                view = memoryview(chunk)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-            os.fsync(fd)
+                writer.write(chunk)
+            writer.commit()
         except BaseException:
-            os.close(fd)
-            temp.unlink(missing_ok=True)
+            writer.abort()
             raise
-        os.close(fd)
-        os.replace(temp, target)
-        _fsync_dir(target.parent)
 
     def get(self, key: str, start: int = 0, length: int | None = None) -> bytes:
         try:
@@ -100,6 +94,38 @@ class FolderStore:
             except FileNotFoundError:
                 continue
         return removed
+
+
+class _FileWriter:
+    """A temp file in the store's own folder (same file system), fsynced and renamed on commit."""
+
+    def __init__(self, temp: Path, target: Path) -> None:
+        self._temp = temp
+        self._target = target
+        self._fd: int | None = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+    def write(self, chunk: bytes) -> None:
+        assert self._fd is not None, "writer already finished"
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(self._fd, view) :]
+
+    def commit(self) -> None:
+        assert self._fd is not None, "writer already finished"
+        fd, self._fd = self._fd, None
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self._target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._temp, self._target)
+        _fsync_dir(self._target.parent)
+
+    def abort(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        self._temp.unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -105,10 +105,10 @@ def test_file_changing_once_while_read_is_read_again_never_mixed(
     real = backup_files.read_chunks
     calls = []
 
-    def changing(f: BinaryIO) -> Iterator[bytes]:
+    def changing(f: BinaryIO, size: int) -> Iterator[bytes]:
         calls.append(1)
         first = True
-        for chunk in real(f):
+        for chunk in real(f, size):
             if first and len(calls) == 1:
                 write(target, "B" * 2000)  # changes under the reader, once
             first = False
@@ -135,8 +135,8 @@ def test_file_that_keeps_changing_is_reported_and_previous_version_kept(
     write(target, "version two!")
     real = backup_files.read_chunks
 
-    def always_changing(f: BinaryIO) -> Iterator[bytes]:
-        for chunk in real(f):
+    def always_changing(f: BinaryIO, size: int) -> Iterator[bytes]:
+        for chunk in real(f, size):
             with open(target, "ab") as g:
                 g.write(b"+")
             yield chunk

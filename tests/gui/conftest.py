@@ -4,15 +4,18 @@ and helpers that sign a profile in to the session's real service."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from app.controller import Controller
 from app.profile import Profile
-from tests.conftest import TestAccount
 from tests.support.service import RunningService
+
+if TYPE_CHECKING:
+    from tests.conftest import TestAccount
 
 PASSPHRASE = "a calm harbour at dawn 42"
 
@@ -39,7 +42,7 @@ def profile(tmp_path: Path) -> Profile:
 
 
 @pytest.fixture
-def controller(profile: Profile) -> Controller:
+def controller(profile: Profile) -> Iterator[Controller]:
     made = Controller(profile)
     yield made
     made.stop_protection()

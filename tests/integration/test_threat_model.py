@@ -138,11 +138,13 @@ def two_accounts(service, tmp_path_factory: pytest.TempPathFactory):  # type: ig
     cli.run("folders", "add", str(base / "src"))
     snap = cli.json("backup")["snapshot_id"]
     set_id = json.loads((cli.home / "settings.json").read_text())["set_id"]
-    pack = next(iter(_set_packs(service.url, _login_token(service.url, owner), set_id)))
+    owner_token = _login_token(service.url, owner)
+    pack = next(iter(_set_packs(service.url, owner_token, set_id)))
     return {
         "set": set_id,
         "pack": pack,
         "snap": snap,
+        "owner_token": owner_token,
         "intruder_token": _login_token(service.url, intruder),
     }
 

@@ -8,9 +8,12 @@ with the protector under test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,9 +93,7 @@ def snapshot_dirs(conn: Connection, snap: SnapshotInfo) -> set[str]:
     while stack:
         path = stack.pop()
         out.add(path)
-        stack.extend(
-            f"{path}/{c.name}" for c in conn.repo.ls(snap, path) if c.type is NodeType.DIR
-        )
+        stack.extend(f"{path}/{c.name}" for c in conn.repo.ls(snap, path) if c.type is NodeType.DIR)
     return out
 
 
@@ -102,3 +103,84 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.02)
+
+
+class Cable:
+    """A loopback TCP relay in front of the service that can be unplugged and plugged back in,
+    on the same port: a network outage as the client sees it. `sent` counts the bytes that went
+    from the client to the service: what an upload limit must hold on the wire."""
+
+    def __init__(self, target_port: int) -> None:
+        self._target = target_port
+        self._lock = threading.Lock()
+        self.sent = 0
+        self._conns: list[socket.socket] = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._listener: socket.socket | None = None
+        self.plug()
+
+    def plug(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        with self._lock:
+            self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def unplug(self) -> None:
+        """Refuse new connections and cut every open one."""
+        with self._lock:
+            listener, self._listener = self._listener, None
+            conns, self._conns = self._conns, []
+        if listener is not None:
+            _shut(listener)  # wakes the accepting thread, so the port is free at once
+            listener.close()
+        for conn in conns:
+            _shut(conn)
+            conn.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self._target))
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns += [client, upstream]
+            threading.Thread(
+                target=_pipe, args=(client, upstream, self._count), daemon=True
+            ).start()
+            threading.Thread(target=_pipe, args=(upstream, client), daemon=True).start()
+
+    def _count(self, n: int) -> None:
+        with self._lock:
+            self.sent += n
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _pipe(
+    src: socket.socket, dst: socket.socket, count: Callable[[int], None] | None = None
+) -> None:
+    try:
+        while data := src.recv(65536):
+            dst.sendall(data)
+            if count is not None:
+                count(len(data))
+    except OSError:
+        pass
+    finally:
+        _shut(src)
+        _shut(dst)

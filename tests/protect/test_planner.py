@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def test_offline_backs_off_exponentially_and_back_up_now_tries_at_once() -> None
         p.start(decision.request)
         p.finished(Outcome(OutcomeKind.OFFLINE), START, mono)
     assert p.attempts == 6
-    assert all(later >= earlier * 0.9 for earlier, later in zip(waits, waits[1:], strict=False))
+    assert all(later >= earlier * 0.9 for earlier, later in itertools.pairwise(waits))
     assert waits[-1] > waits[0] * 4
     p.manual()
     assert isinstance(p.decide(START, mono), Run)  # the person asked: no waiting

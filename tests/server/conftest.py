@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from server import security
 from server.api.app import create_app
 from server.api.context import Context
 from server.clock import FixedClock
@@ -17,7 +19,9 @@ from tests.server.apiharness import START, Harness
 
 
 @pytest.fixture
-def harness(tmp_path: Path) -> Iterator[Harness]:
+def harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    # Still Argon2id, with test-sized costs: the real process keeps the production parameters.
+    monkeypatch.setattr(security, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
     db = Database(sqlite_url(tmp_path / "keepsake.db"))
     db.upgrade()
     store = FolderStore(tmp_path / "packs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from datetime import timedelta
 
@@ -65,8 +66,6 @@ def test_database_holds_only_token_hashes_and_argon2id_password_hashes(harness: 
     assert api.token not in dump
     assert "correct horse" not in dump
     assert "$argon2id$" in dump
-    import hashlib
-
     assert hashlib.sha256(api.token.encode()).hexdigest() in dump
     assert len(api.token) >= 43  # 256 bits in url-safe base64
 

@@ -8,14 +8,17 @@ import http.client
 import json
 import os
 import secrets
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from tests.support.service import RunningService
+from tests.support.service import RunningService, running_service
 
 
 def _login(service: RunningService, email: str, password: str, device: str = "pc") -> str:
@@ -239,3 +242,42 @@ def test_log_holds_no_tokens_or_passwords(service: RunningService, victim: dict[
     assert "GET /healthz" in log or "POST /v1/sessions" in log  # the log is really being written
     assert victim["owner"] not in log and victim["intruder"] not in log
     assert "owner password" not in log and "intruder password" not in log
+
+
+def test_interrupted_upload_leaves_nothing_behind(
+    service: RunningService, make_account: Callable[..., Any]
+) -> None:
+    account = make_account()
+    token = _login(service, account.email, account.password)
+    set_id, pack_id = secrets.token_hex(16), secrets.token_hex(16)
+    requests.put(f"{service.url}/v1/sets/{set_id}", json={}, headers=_auth(token))
+    connection = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10)
+    connection.putrequest("PUT", f"/v1/sets/{set_id}/packs/{pack_id}")
+    connection.putheader("Authorization", f"Bearer {token}")
+    connection.putheader("X-Content-SHA256", "0" * 64)
+    connection.putheader("Content-Length", str(8 * 1024 * 1024))
+    connection.endheaders()
+    connection.send(os.urandom(3 * 1024 * 1024))
+    connection.close()  # the PC went to sleep mid-upload
+    temp = service.data_dir / "packs" / ".tmp"
+    deadline = time.monotonic() + 10
+    while any(temp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(temp.iterdir()) == []
+    head = requests.head(f"{service.url}/v1/sets/{set_id}/packs/{pack_id}", headers=_auth(token))
+    assert head.status_code == 404
+
+
+def test_service_clock_can_be_moved_for_end_to_end_tests(tmp_path: Path) -> None:
+    with running_service(tmp_path / "timed") as timed:
+        timed.create_account("free@example.org", "free password", plan="FREE")
+        token = _login(timed, "free@example.org", "free password")
+        set_id = secrets.token_hex(16)
+        assert requests.put(f"{timed.url}/v1/sets/{set_id}", json={}, headers=_auth(token)).ok
+        timed.set_time(datetime.now(UTC) + timedelta(days=200))
+        reply = requests.get(f"{timed.url}/v1/sets/{set_id}/snapshots", headers=_auth(token))
+        assert reply.status_code == 402 and reply.json()["reason"] == "inactive"
+        timed.set_time(None)
+        reply = requests.get(f"{timed.url}/v1/sets/{set_id}/snapshots", headers=_auth(token))
+        assert reply.status_code == 200
+    assert timed.process.poll() is not None, "the context manager stops the process"

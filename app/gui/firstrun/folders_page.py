@@ -63,11 +63,7 @@ class FoldersPage(QWizardPage):
         if self._loaded:
             return
         self._loaded = True
-        existing = list(self.ctx.setup.folders)
-        controller = self.ctx.controller
-        self.ctx.bridge.run(
-            lambda: existing or controller.default_folders(), self._show_folders, owner=self
-        )
+        self.ctx.bridge.run(self.ctx.controller.suggested_folders, self._show_folders, owner=self)
 
     def _show_folders(self, folders: list[str]) -> None:
         for folder in folders:

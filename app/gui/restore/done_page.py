@@ -19,7 +19,7 @@ class DonePage(QWizardPage):
         self.headline.setWordWrap(True)
         self.problems_label = QLabel(self.tr("These could not be restored:"), self)
         self.problems = QListWidget(self)
-        self.skipped_label = QLabel(self.tr("These were already there and were left as they were:"), self)
+        self.skipped_label = QLabel(self.tr("These were left as they were:"), self)
         self.skipped = QListWidget(self)
         self.open_button = QPushButton(self.tr("Open the folder"), self)
         self.open_button.clicked.connect(self._open)
@@ -55,8 +55,8 @@ class DonePage(QWizardPage):
         for path, reason in outcome.failures:
             self.problems.addItem(f"{path} — {reason}" if path else reason)
         self.skipped.clear()
-        for path in outcome.skipped:
-            self.skipped.addItem(path)
+        for path, reason in outcome.skipped:
+            self.skipped.addItem(f"{path} — {reason}" if reason else path)
         self.problems_label.setVisible(bool(outcome.failures))
         self.problems.setVisible(bool(outcome.failures))
         self.skipped_label.setVisible(bool(outcome.skipped))

@@ -150,7 +150,6 @@ class SnapshotTreeModel(QAbstractItemModel):
     def _loaded(self, generation: int, item: _Item, entries: list[Entry]) -> None:
         if generation != self._generation:
             return
-        self._finish_loading(item)
         entries = sorted(entries, key=lambda e: (not e.is_dir, e.name.casefold()))
         inherited = (
             Qt.CheckState.Checked if item.check == Qt.CheckState.Checked else Qt.CheckState.Unchecked
@@ -167,6 +166,7 @@ class SnapshotTreeModel(QAbstractItemModel):
             index = self._index(item)
             if index.isValid():
                 self.dataChanged.emit(index, index)
+        self._finish_loading(item)  # after the rows are in, so listeners see them
 
     def _load_failed(self, generation: int, item: _Item, exc: BaseException) -> None:
         if generation != self._generation:

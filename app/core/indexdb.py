@@ -1,0 +1,145 @@
+"""The index database itself: schema, rows, the locked connection, transactions and meta values.
+
+One SQLite connection guarded by a lock (WAL, one writer), so any engine thread may call in.
+`app.core.index.Index` builds on this; nothing here knows about backups.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS blobs(id BLOB PRIMARY KEY, type INTEGER NOT NULL,
+    pack_id TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+    raw_length INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS blobs_by_pack ON blobs(pack_id);
+CREATE TABLE IF NOT EXISTS packs(id TEXT PRIMARY KEY, state TEXT NOT NULL, size INTEGER NOT NULL,
+    live_refs INTEGER NOT NULL DEFAULT 0, expires_at TEXT);
+CREATE TABLE IF NOT EXISTS files_cache(path_key BLOB PRIMARY KEY, inode INTEGER, size INTEGER,
+    mtime_ns INTEGER, ctime_ns INTEGER, chunks BLOB, scan_start_ns INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots(id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE,
+    time TEXT NOT NULL, root BLOB NOT NULL, sealed_hash BLOB NOT NULL, sealed BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS versions(path BLOB NOT NULL, snapshot_id TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, kind TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS versions_by_path ON versions(path);
+CREATE TABLE IF NOT EXISTS indexes(id TEXT PRIMARY KEY, seq INTEGER, kind TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE IF NOT EXISTS staged_files(path_key BLOB PRIMARY KEY, inode INTEGER, size INTEGER,
+    mtime_ns INTEGER, ctime_ns INTEGER, chunks BLOB, scan_start_ns INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS staged_refs(id BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS staged_versions(path BLOB NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, kind TEXT NOT NULL);
+"""
+SCHEMA_VERSION = "1"
+
+# Pack states. 'uploaded': on the service, not yet part of a commit (leftover of a killed run).
+COMMITTED, UPLOADED, REMOVED = "committed", "uploaded", "removed"
+
+
+@dataclass(frozen=True)
+class BlobLocation:
+    blob_id: bytes
+    blob_type: int
+    pack_id: str
+    offset: int
+    length: int
+    raw_length: int
+
+
+@dataclass(frozen=True)
+class PackRow:
+    pack_id: str
+    state: str
+    size: int
+    live_refs: int
+    expires_at: str | None
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    snapshot_id: str
+    seq: int
+    time: str
+    root: bytes
+    sealed_hash: bytes
+    sealed: bytes
+
+
+def _batches(items: Sequence[bytes], size: int = 500) -> Iterator[Sequence[bytes]]:
+    """Keeps IN (...) lists under SQLite's variable limit."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _path_bytes(path: str) -> bytes:
+    """Snapshot paths may hold undecodable names (surrogates), which SQLite text cannot."""
+    return path.encode("utf-8", "surrogateescape")
+
+
+class IndexDB:
+    """The connection and the small key/value `meta` table."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            str(path), check_same_thread=False, isolation_level=None, timeout=30
+        )
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+            if self.get_meta("schema") is None:
+                self.set_meta("schema", SCHEMA_VERSION)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing writes; holds the lock so no other thread interleaves."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, args: Sequence[object] = ()) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    # -- meta ------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT v FROM meta WHERE k = ?", (key,))
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def set_meta(self, key: str, value: str | None, conn: sqlite3.Connection | None = None) -> None:
+        sql = "INSERT OR REPLACE INTO meta(k, v) VALUES (?, ?)"
+        if conn is not None:
+            conn.execute(sql, (key, value))
+        else:
+            with self._lock:
+                self._conn.execute(sql, (key, value))
+
+    def last_known(self) -> tuple[int, bytes] | None:
+        """The newest (seq, sealed hash) this client has seen: what the service must not hide."""
+        seq, digest = self.get_meta("last_seq"), self.get_meta("last_hash")
+        if seq is None or digest is None:
+            return None
+        return int(seq), bytes.fromhex(digest)
+
+    def set_last_known(self, seq: int, sealed_hash: bytes, conn: sqlite3.Connection) -> None:
+        known = self.last_known()
+        if known is None or seq >= known[0]:
+            self.set_meta("last_seq", str(seq), conn)
+            self.set_meta("last_hash", sealed_hash.hex(), conn)

@@ -1,0 +1,163 @@
+"""The index's record of history: staged backup runs, snapshots seen, index objects, versions.
+
+A backup stages its files cache, referenced blobs and new versions in side tables while it runs;
+`finish_backup` swaps them in, in one transaction, only after the service accepted the commit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from app.core.filescache import CacheEntry, StagedVersion, chunks_to_blob, signed_inode
+from app.core.indexdb import COMMITTED, REMOVED, IndexDB, SnapshotRow, _path_bytes
+
+
+class IndexHistory(IndexDB):
+    # -- staging for one backup run ---------------------------------------------------------
+
+    def begin_stage(self) -> None:
+        """Start a run: drop whatever a killed run left staged."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM staged_files")
+            conn.execute("DELETE FROM staged_refs")
+            conn.execute("DELETE FROM staged_versions")
+
+    def stage(
+        self,
+        files: Sequence[CacheEntry],
+        refs: Iterable[bytes],
+        versions: Sequence[StagedVersion],
+    ) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO staged_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (
+                        e.path_key,
+                        signed_inode(e.inode),
+                        e.size,
+                        e.mtime_ns,
+                        e.ctime_ns,
+                        chunks_to_blob(e.chunks),
+                        e.scan_start_ns,
+                    )
+                    for e in files
+                ),
+            )
+            conn.executemany("INSERT OR IGNORE INTO staged_refs VALUES (?)", ((r,) for r in refs))
+            conn.executemany(
+                "INSERT INTO staged_versions VALUES (?, ?, ?, ?)",
+                ((_path_bytes(v.path), v.size, v.mtime_ns, v.kind) for v in versions),
+            )
+
+    def staged_pack_counts(self) -> tuple[dict[str, int], int]:
+        """How many staged (referenced) blobs each pack holds, and how many refs have no location."""
+        counts = {
+            str(p): int(n)
+            for p, n in self._query(
+                "SELECT b.pack_id, COUNT(*) FROM staged_refs r JOIN blobs b ON b.id = r.id"
+                " GROUP BY b.pack_id"
+            )
+        }
+        missing = self._query(
+            "SELECT COUNT(*) FROM staged_refs r LEFT JOIN blobs b ON b.id = r.id WHERE b.id IS NULL"
+        )
+        return counts, int(missing[0][0])
+
+    def finish_backup(
+        self,
+        *,
+        snapshot: SnapshotRow,
+        added: Sequence[str],
+        removed: Sequence[str],
+        live_refs: dict[str, int],
+        index_id: str,
+        index_kind: str,
+        superseded: Sequence[str],
+        versions_base: bool,
+    ) -> None:
+        """After the service accepted the commit: make the run's results the index's state."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE packs SET state = ?, expires_at = NULL WHERE id = ?",
+                ((COMMITTED, p) for p in added),
+            )
+            conn.executemany(
+                "UPDATE packs SET state = ? WHERE id = ?", ((REMOVED, p) for p in removed)
+            )
+            conn.execute("UPDATE packs SET live_refs = 0")
+            conn.executemany(
+                "UPDATE packs SET live_refs = ? WHERE id = ?",
+                ((n, p) for p, n in live_refs.items()),
+            )
+            conn.execute("DELETE FROM files_cache")
+            conn.execute("INSERT INTO files_cache SELECT * FROM staged_files")
+            self._add_snapshot(conn, snapshot)
+            conn.execute(
+                "INSERT INTO versions SELECT path, ?, size, mtime_ns, kind FROM staged_versions",
+                (snapshot.snapshot_id,),
+            )
+            conn.executemany("DELETE FROM indexes WHERE id = ?", ((i,) for i in superseded))
+            conn.execute(
+                "INSERT OR REPLACE INTO indexes(id, seq, kind) VALUES (?, ?, ?)",
+                (index_id, snapshot.seq, index_kind),
+            )
+            since = 0 if index_kind == "full" else int(self.get_meta("deltas_since_full") or 0) + 1
+            self.set_meta("deltas_since_full", str(since), conn)
+            if versions_base:
+                self.set_meta("versions_base_seq", str(snapshot.seq), conn)
+            for table in ("staged_files", "staged_refs", "staged_versions"):
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+    # -- snapshots, indexes and versions ------------------------------------------------------
+
+    def _add_snapshot(self, conn: sqlite3.Connection, row: SnapshotRow) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO snapshots(id, seq, time, root, sealed_hash, sealed)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (row.snapshot_id, row.seq, row.time, row.root, row.sealed_hash, row.sealed),
+        )
+        self.set_last_known(row.seq, row.sealed_hash, conn)
+
+    def add_snapshots(self, rows: Sequence[SnapshotRow]) -> None:
+        with self.transaction() as conn:
+            for row in rows:
+                conn.execute(
+                    "DELETE FROM snapshots WHERE seq = ? AND id != ?", (row.seq, row.snapshot_id)
+                )
+                self._add_snapshot(conn, row)
+
+    def snapshot_rows(self) -> dict[str, SnapshotRow]:
+        rows = self._query("SELECT id, seq, time, root, sealed_hash, sealed FROM snapshots")
+        return {
+            str(i): SnapshotRow(str(i), int(q), str(t), bytes(r), bytes(h), bytes(s))
+            for i, q, t, r, h, s in rows
+        }
+
+    def known_indexes(self) -> set[str]:
+        return {str(r[0]) for r in self._query("SELECT id FROM indexes")}
+
+    def add_index(self, index_id: str, seq: int, kind: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO indexes(id, seq, kind) VALUES (?, ?, ?)",
+                (index_id, seq, kind),
+            )
+
+    def add_versions(self, snapshot_id: str, rows: Sequence[StagedVersion]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO versions(path, snapshot_id, size, mtime_ns, kind)"
+                " VALUES (?, ?, ?, ?, ?)",
+                ((_path_bytes(v.path), snapshot_id, v.size, v.mtime_ns, v.kind) for v in rows),
+            )
+
+    def versions_of(self, path: str) -> list[tuple[str, int]]:
+        """(snapshot id, seq) of every snapshot where `path` got a new version, oldest first."""
+        rows = self._query(
+            "SELECT v.snapshot_id, s.seq FROM versions v JOIN snapshots s ON s.id = v.snapshot_id"
+            " WHERE v.path = ? ORDER BY s.seq",
+            (_path_bytes(path),),
+        )
+        return [(str(i), int(q)) for i, q in rows]
