@@ -8,6 +8,7 @@ the shapes a window needs (small frozen dataclasses), and holds no widget state.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -22,10 +23,8 @@ import platformdirs
 from app import __version__
 from app.connect import Connection, connect, device_name, keystore_for, service_client
 from app.core.errors import KeepsakeError, KeyNotFound, NotFound
-from app.core.progress import CancelToken, Cancelled, Events, NoEvents
 from app.core.keys import generate_master_key
-from app.core.restore import Conflict, restore
-from app.core.tree import Node, NodeType
+from app.core.progress import Cancelled, CancelToken, Events, NoEvents
 from app.core.recoverykit import (
     KitInfo,
     export_kit,
@@ -33,6 +32,8 @@ from app.core.recoverykit import (
     import_kit,
     render_kit_page,
 )
+from app.core.restore import Conflict, restore
+from app.core.tree import Node, NodeType
 from app.profile import MASTER_KEY_SECRET, TOKEN_SECRET, Profile
 from app.protect.protector import Protector
 from app.protect.state import ProtectionState
@@ -214,10 +215,8 @@ class Controller:
     def sign_out(self) -> None:
         self.stop_protection()
         settings = self.profile.load()
-        try:
+        with contextlib.suppress(KeepsakeError):  # sign out here even if the service is away
             service_client(self.profile, settings).logout()
-        except KeepsakeError:
-            pass  # signing out here must work even when the service cannot be told
         keystore_for(self.profile).delete(TOKEN_SECRET)
 
     # -- the key and the recovery kit ------------------------------------------------------------
@@ -396,8 +395,13 @@ class Controller:
         transport = Transport(settings.server_url, token, ca_bundle=settings.ca_bundle)
         try:
             return transport.call(
-                method, path, what=what, idempotent=method == "GET", read=read,
-                ok=(200, 204), json_body=body,
+                method,
+                path,
+                what=what,
+                idempotent=method == "GET",
+                read=read,
+                ok=(200, 204),
+                json_body=body,
             )
         except NotFound as exc:
             raise ServiceLacksFeature(
@@ -429,7 +433,9 @@ def pause_until_tomorrow(now: datetime) -> datetime:
     return (local + timedelta(days=1)).replace(hour=6, minute=0, second=0, microsecond=0)
 
 
-def folder_size(path: str, *, budget_s: float, clock: Callable[[], float] | None = None) -> FolderSize:
+def folder_size(
+    path: str, *, budget_s: float, clock: Callable[[], float] | None = None
+) -> FolderSize:
     """Add up a folder's file sizes, giving up (complete=False) after `budget_s` seconds."""
     import time
 
@@ -655,8 +661,13 @@ class RestoreSession:
                 info = self._info(snapshot_id)
                 try:
                     result = restore(
-                        self._repo(), info, paths, target, conflict=Conflict(conflict),
-                        events=events or NoEvents(), cancel=cancel or CancelToken(),
+                        self._repo(),
+                        info,
+                        paths,
+                        target,
+                        conflict=Conflict(conflict),
+                        events=events or NoEvents(),
+                        cancel=cancel or CancelToken(),
                     )
                 except Cancelled:
                     cancelled = True
@@ -675,7 +686,10 @@ def _pairs(rows: Any) -> list[tuple[str, str]]:
 
 def _snapshot(info: Any) -> Snapshot:
     return Snapshot(
-        info.snapshot_id, info.seq, _parse_time(info.time), str(info.record.device),
+        info.snapshot_id,
+        info.seq,
+        _parse_time(info.time),
+        str(info.record.device),
         dict(info.record.folders),
     )
 
@@ -683,8 +697,9 @@ def _snapshot(info: Any) -> Snapshot:
 def _entry(folder: str, node: Node, snapshot_id: str, *, deleted: bool = False) -> Entry:
     kind = {NodeType.FILE: "file", NodeType.DIR: "dir", NodeType.SYMLINK: "symlink"}[node.type]
     path = f"{folder}/{node.name}" if folder else node.name
-    return Entry(path, node.name, kind, node.size or 0, _ns_time(node.mtime_ns), deleted,
-                 snapshot_id)
+    return Entry(
+        path, node.name, kind, node.size or 0, _ns_time(node.mtime_ns), deleted, snapshot_id
+    )
 
 
 def _parse_time(value: Any) -> datetime:

@@ -1,7 +1,7 @@
 """`keepsake agent`: continuous protection without a window, until SIGINT or SIGTERM.
 
 Prints one line per change of what it is doing and per snapshot saved, so a service manager's log
-tells the story. A signal stops it cleanly: the run in progress is cancelled at a safe point, the
+tells the story. Settings changed while it runs (`keepsake folders add`) are applied at once. A signal stops it cleanly: the run in progress is cancelled at a safe point, the
 pack being uploaded is discarded, the index stays consistent, and the next start continues.
 `--once` runs a single full backup and exits.
 """
@@ -18,6 +18,7 @@ from types import FrameType
 from typing import Any
 
 from app.commands.io import human_bytes, say
+from app.core.errors import KeepsakeError
 from app.profile import Profile
 from app.protect.protector import Protector
 from app.protect.state import Phase, ProtectionState
@@ -69,8 +70,17 @@ def _on_signals(handler: Callable[[], None]) -> Callable[[], None]:
     return restore
 
 
+def _settings_stamp(profile: Profile) -> int | None:
+    try:
+        return profile.settings_path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def cmd_agent(profile: Profile, args: argparse.Namespace) -> int:
     protector = Protector(profile, first_run_defaults=True)
+    if not profile.load().folders:
+        raise KeepsakeError("no folders are protected yet: add one with `keepsake folders add`")
     if args.once:
         restore = _on_signals(lambda: protector.stop(timeout=0))
         try:
@@ -94,8 +104,12 @@ def cmd_agent(profile: Profile, args: argparse.Namespace) -> int:
     try:
         protector.start()
         print("Protecting " + ", ".join(profile.load().folders or ["no folders yet"]), flush=True)
+        stamp = _settings_stamp(profile)
         while not stop.wait(0.5):
-            pass
+            # `keepsake folders add` and friends edit the settings while the agent runs.
+            if (now := _settings_stamp(profile)) != stamp:
+                stamp = now
+                protector.reload_settings()
         print("Stopping…", file=sys.stderr, flush=True)
     finally:
         protector.stop()

@@ -16,7 +16,9 @@ class AccountWatch(QObject):
     updated = Signal(object)  # AccountStatus
     failed = Signal(str)
 
-    def __init__(self, controller: Controller, bridge: Bridge, parent: QObject | None = None) -> None:
+    def __init__(
+        self, controller: Controller, bridge: Bridge, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
         self._bridge = bridge

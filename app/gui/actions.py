@@ -59,8 +59,14 @@ class Actions(QObject):
 
     def set_ready(self, ready: bool) -> None:
         """Before setup is finished only Settings, status and Quit make sense."""
-        for action in (self.back_up_now, self.pause_hour, self.pause_tomorrow, self.resume,
-                       self.restore, self.account):
+        for action in (
+            self.back_up_now,
+            self.pause_hour,
+            self.pause_tomorrow,
+            self.resume,
+            self.restore,
+            self.account,
+        ):
             action.setEnabled(ready)
         if ready:
             self.resume.setEnabled(False)
@@ -76,8 +82,7 @@ class Actions(QObject):
         self.account.setEnabled(True)
 
     def _call(self, fn: Callable[[], Any]) -> None:
-        self._bridge.run(fn, on_error=lambda exc: self.failed.emit(error_sentence(exc)),
-                         owner=self)
+        self._bridge.run(fn, on_error=lambda exc: self.failed.emit(error_sentence(exc)), owner=self)
 
     def _back_up_now(self) -> None:
         self._call(self._controller.back_up_now)

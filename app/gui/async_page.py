@@ -34,7 +34,7 @@ class AsyncPage(QWizardPage):
     def done(self, result: Any) -> None:
         """Called on the UI thread with the call's result, before the wizard moves on."""
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         if self._passed:
             self._passed = False
             return True
@@ -51,8 +51,11 @@ class AsyncPage(QWizardPage):
     def _set_busy(self, busy: bool) -> None:
         wizard = self.wizard()
         if wizard is not None:
-            for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton,
-                          QWizard.WizardButton.BackButton):
+            for which in (
+                QWizard.WizardButton.NextButton,
+                QWizard.WizardButton.FinishButton,
+                QWizard.WizardButton.BackButton,
+            ):
                 wizard.button(which).setEnabled(not busy)
         self.setEnabled(not busy)
         if busy:

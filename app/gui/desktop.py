@@ -29,8 +29,15 @@ class Desktop(QObject):
         self.actions = Actions(controller, self.bridge, parent=self)
         self.account = AccountWatch(controller, self.bridge, parent=self)
         self.notifier = Notifier(lambda *_: None, parent=self)
-        self.windows = Windows(controller, self.bridge, self.actions, self.presence, self.account,
-                               self.notifier, has_tray=self.has_tray)
+        self.windows = Windows(
+            controller,
+            self.bridge,
+            self.actions,
+            self.presence,
+            self.account,
+            self.notifier,
+            has_tray=self.has_tray,
+        )
         self.tray: Tray | None = None
         if self.has_tray:
             self.tray = Tray(self.actions, self.presence, parent=self)
@@ -102,5 +109,6 @@ class Desktop(QObject):
         if app is None:
             return
         QTimer.singleShot(QUIT_GRACE_MS, app.quit)
-        self.bridge.run(self.controller.stop_protection, lambda _r: app.quit(),
-                        lambda _e: app.quit())
+        self.bridge.run(
+            self.controller.stop_protection, lambda _r: app.quit(), lambda _e: app.quit()
+        )

@@ -28,7 +28,9 @@ from app.gui.wording import error_sentence
 class ImportDialog(QDialog):
     imported = Signal(int)  # snapshots found
 
-    def __init__(self, controller: Controller, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, controller: Controller, bridge: Bridge, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Use a recovery kit"))
         self.setMinimumWidth(560)
@@ -44,17 +46,21 @@ class ImportDialog(QDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        warning = QLabel(self.tr(
-            "This PC will switch to the backup the kit belongs to. Backups made with the current "
-            "key stay on the service until they age out."
-        ), self)
+        warning = QLabel(
+            self.tr(
+                "This PC will switch to the backup the kit belongs to. Backups made with the current "
+                "key stay on the service until they age out."
+            ),
+            self,
+        )
         warning.setWordWrap(True)
         warning.setObjectName("warning")
         form = QFormLayout()
         form.addRow(self.tr("Kit file:"), row)
         form.addRow(self.tr("Passphrase or recovery code:"), self.secret)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Use this kit"))
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
@@ -66,8 +72,11 @@ class ImportDialog(QDialog):
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open the recovery kit"), self.path.text(),
-            self.tr("Keepsake recovery kit (*.json);;All files (*)"))
+            self,
+            self.tr("Open the recovery kit"),
+            self.path.text(),
+            self.tr("Keepsake recovery kit (*.json);;All files (*)"),
+        )
         if chosen:
             self.path.setText(chosen)
 
@@ -77,8 +86,9 @@ class ImportDialog(QDialog):
         self.buttons.setEnabled(False)
         self.message.setObjectName("muted")
         self.message.setText(self.tr("Opening the kit…"))
-        self._bridge.run(lambda: controller.import_kit(kit, secret), self._done, self._failed,
-                         owner=self)
+        self._bridge.run(
+            lambda: controller.import_kit(kit, secret), self._done, self._failed, owner=self
+        )
 
     def _done(self, count: int) -> None:
         self.imported.emit(count)

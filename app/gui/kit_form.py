@@ -43,7 +43,11 @@ class KitForm(QWidget):
     saved = Signal(object)  # KitSaved
 
     def __init__(
-        self, controller: Controller, bridge: Bridge, *, create_key: bool,
+        self,
+        controller: Controller,
+        bridge: Bridge,
+        *,
+        create_key: bool,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -52,13 +56,16 @@ class KitForm(QWidget):
         self._create_key = create_key
         self.result: KitSaved | None = None
 
-        self.warning = QLabel(self.tr(
-            "Your files are encrypted on this PC with a key that only you hold. Keepsake cannot "
-            "see it and cannot reset it. <b>If this PC is lost and you have neither the recovery "
-            "kit nor its passphrase (or recovery code), your backed-up files are gone for good — "
-            "nobody, not even Keepsake, can restore them.</b> Keep the kit somewhere other than "
-            "this PC: a USB stick, a printout in a drawer, your e-mail."
-        ), self)
+        self.warning = QLabel(
+            self.tr(
+                "Your files are encrypted on this PC with a key that only you hold. Keepsake cannot "
+                "see it and cannot reset it. <b>If this PC is lost and you have neither the recovery "
+                "kit nor its passphrase (or recovery code), your backed-up files are gone for good — "
+                "nobody, not even Keepsake, can restore them.</b> Keep the kit somewhere other than "
+                "this PC: a USB stick, a printout in a drawer, your e-mail."
+            ),
+            self,
+        )
         self.warning.setObjectName("warning")
         self.warning.setWordWrap(True)
 
@@ -78,9 +85,12 @@ class KitForm(QWidget):
         where = QHBoxLayout()
         where.addWidget(self.location, 1)
         where.addWidget(browse)
-        self.upload = QCheckBox(self.tr(
-            "Also keep an encrypted copy on the Keepsake service (useless without the passphrase)"
-        ), self)
+        self.upload = QCheckBox(
+            self.tr(
+                "Also keep an encrypted copy on the Keepsake service (useless without the passphrase)"
+            ),
+            self,
+        )
 
         form = QFormLayout()
         form.addRow(self.tr("Passphrase:"), self.passphrase)
@@ -103,10 +113,13 @@ class KitForm(QWidget):
         self.outcome = QLabel(self)
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.kept = QCheckBox(self.tr(
-            "I have saved my recovery kit and I know its passphrase. I understand that without "
-            "them my files cannot be recovered."
-        ), self)
+        self.kept = QCheckBox(
+            self.tr(
+                "I have saved my recovery kit and I know its passphrase. I understand that without "
+                "them my files cannot be recovered."
+            ),
+            self,
+        )
         self.kept.setEnabled(False)
         self.kept.toggled.connect(lambda _on: self.complete_changed.emit())
 
@@ -142,7 +155,9 @@ class KitForm(QWidget):
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the recovery kit"), self.location.text(),
+            self,
+            self.tr("Save the recovery kit"),
+            self.location.text(),
             self.tr("Keepsake recovery kit (*.json)"),
         )
         if chosen:
@@ -150,7 +165,11 @@ class KitForm(QWidget):
 
     def save(self) -> None:
         path = Path(self.location.text()).expanduser()
-        passphrase, upload, create = self.passphrase.text(), self.upload.isChecked(), self._create_key
+        passphrase, upload, create = (
+            self.passphrase.text(),
+            self.upload.isChecked(),
+            self._create_key,
+        )
         controller = self._controller
 
         def work() -> KitSaved:

@@ -43,28 +43,40 @@ class NoticePolicy:
         phase = phase_name(state)
         if phase == "error" and self._phase != "error":
             message = getattr(state, "message", None) or tr("Notifier", "unknown reason")
-            notices.append(Notice(
-                tr("Notifier", "Backup failed"),
-                tr("Notifier", "Keepsake could not finish the backup: {why}").format(why=message),
-                True,
-            ))
+            notices.append(
+                Notice(
+                    tr("Notifier", "Backup failed"),
+                    tr("Notifier", "Keepsake could not finish the backup: {why}").format(
+                        why=message
+                    ),
+                    True,
+                )
+            )
         if phase == "locked" and self._phase != "locked":
-            notices.append(Notice(
-                tr("Notifier", "Backups are locked"),
-                locked_sentence(state.locked_reason, state.locked_since, now),
-                True,
-            ))
+            notices.append(
+                Notice(
+                    tr("Notifier", "Backups are locked"),
+                    locked_sentence(state.locked_reason, state.locked_since, now),
+                    True,
+                )
+            )
         self._phase = phase
         snapshot = getattr(state, "last_snapshot_id", None)
         problems = len(getattr(state, "problems", None) or ())
-        if snapshot and snapshot != self._last_snapshot and self._last_snapshot is not None:
-            if problems:
-                notices.append(Notice(
+        finished = snapshot and snapshot != self._last_snapshot and self._last_snapshot is not None
+        if finished and problems:
+            notices.append(
+                Notice(
                     tr("Notifier", "Some files were not backed up"),
-                    tr("Notifier", "%n item(s) could not be backed up. Open Keepsake to see why.",
-                       None, problems),
+                    tr(
+                        "Notifier",
+                        "%n item(s) could not be backed up. Open Keepsake to see why.",
+                        None,
+                        problems,
+                    ),
                     True,
-                ))
+                )
+            )
         self._last_snapshot = snapshot or self._last_snapshot
         notices.extend(self.check_stale(state, now))
         return notices
@@ -79,12 +91,19 @@ class NoticePolicy:
         self._stale_told_on = today
         days = (now - last).days
         tr = QCoreApplication.translate
-        return [Notice(
-            tr("Notifier", "No backup for %n day(s)", None, days),
-            tr("Notifier", "Your files have not been backed up for %n day(s). Open Keepsake to "
-               "see what is wrong.", None, days),
-            True,
-        )]
+        return [
+            Notice(
+                tr("Notifier", "No backup for %n day(s)", None, days),
+                tr(
+                    "Notifier",
+                    "Your files have not been backed up for %n day(s). Open Keepsake to "
+                    "see what is wrong.",
+                    None,
+                    days,
+                ),
+                True,
+            )
+        ]
 
     def on_account(self, status: AccountStatus, now: datetime) -> list[Notice]:
         notices = []
@@ -93,10 +112,13 @@ class NoticePolicy:
             if key in self._warnings_told:
                 continue
             self._warnings_told.add(key)
-            notices.append(Notice(
-                QCoreApplication.translate("Notifier", "Your Keepsake subscription"),
-                warning_sentence(warning), True,
-            ))
+            notices.append(
+                Notice(
+                    QCoreApplication.translate("Notifier", "Your Keepsake subscription"),
+                    warning_sentence(warning),
+                    True,
+                )
+            )
         return notices
 
     def restore_finished(self, outcome: RestoreOutcome) -> Notice:
@@ -104,13 +126,20 @@ class NoticePolicy:
         if outcome.failures:
             return Notice(
                 tr("Notifier", "Restore finished with problems"),
-                tr("Notifier", "%n file(s) could not be restored. The restore window lists "
-                   "them and why.", None, len(outcome.failures)),
+                tr(
+                    "Notifier",
+                    "%n file(s) could not be restored. The restore window lists them and why.",
+                    None,
+                    len(outcome.failures),
+                ),
                 True,
             )
         if outcome.cancelled:
-            return Notice(tr("Notifier", "Restore stopped"),
-                          tr("Notifier", "The restore was cancelled."), False)
+            return Notice(
+                tr("Notifier", "Restore stopped"),
+                tr("Notifier", "The restore was cancelled."),
+                False,
+            )
         return Notice(
             tr("Notifier", "Restore finished"),
             tr("Notifier", "%n file(s) were restored.", None, outcome.files_restored),

@@ -12,8 +12,21 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 MIN_LENGTH = 8
-_NOTORIOUS = {"password", "keepsake", "qwerty", "123456", "letmein", "welcome", "iloveyou",
-              "adgangskode", "kodeord", "sommer", "monkey", "dragon", "abc123"}
+_NOTORIOUS = {
+    "password",
+    "keepsake",
+    "qwerty",
+    "123456",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "adgangskode",
+    "kodeord",
+    "sommer",
+    "monkey",
+    "dragon",
+    "abc123",
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +58,11 @@ def estimate_bits(text: str) -> float:
 def strength(text: str) -> Strength:
     tr = QCoreApplication.translate
     if len(text) < MIN_LENGTH:
-        return Strength(0, tr("Passphrase", "Too short — use at least {n} characters").format(
-            n=MIN_LENGTH), False)
+        return Strength(
+            0,
+            tr("Passphrase", "Too short — use at least {n} characters").format(n=MIN_LENGTH),
+            False,
+        )
     bits = estimate_bits(text)
     if bits < 40:
         return Strength(1, tr("Passphrase", "Weak — add more words or characters"), True)

@@ -29,6 +29,7 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)  # stale only when the owning process is gone
         self._name = server_name(profile_id)
         self._server: QLocalServer | None = None
+        self._clients: list[QLocalSocket] = []
 
     def acquire(self, timeout_ms: int = 200) -> bool:
         if not self._lock.tryLock(timeout_ms):
@@ -46,6 +47,9 @@ class SingleInstance(QObject):
         return True
 
     def release(self) -> None:
+        for conn in self._clients:
+            conn.abort()
+        self._clients.clear()
         if self._server is not None:
             self._server.close()
             self._server = None
@@ -63,9 +67,15 @@ class SingleInstance(QObject):
         assert self._server is not None
         while self._server.hasPendingConnections():
             conn = self._server.nextPendingConnection()
-            conn.readyRead.connect(lambda c=conn: self._on_ready(c))
-            conn.disconnected.connect(conn.deleteLater)
+            self._clients.append(conn)
+            conn.readyRead.connect(self._read_clients)
 
-    def _on_ready(self, conn: QLocalSocket) -> None:
-        if bytes(conn.readAll().data()).startswith(WAKE.strip()):
-            self.activated.emit()
+    def _read_clients(self) -> None:
+        for conn in list(self._clients):
+            if not conn.bytesAvailable():
+                continue
+            said = bytes(conn.readAll().data())
+            self._clients.remove(conn)
+            conn.disconnectFromServer()
+            if said.startswith(WAKE.strip()):
+                self.activated.emit()

@@ -145,7 +145,7 @@ class StatusWindow(QWidget):
         self.raise_()
         self.activateWindow()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Closing never stops protection: the window hides; tray or a second launch reopens it.
         event.ignore()
         self.hide()

@@ -88,8 +88,9 @@ class SubscriptionPanel(QWidget):
         self.message.hide()
         self.page_button.setEnabled(True)
         if status.locked:
-            self.locked.setText(locked_sentence(
-                status.lock_reason, status.locked_since, datetime.now(UTC)))
+            self.locked.setText(
+                locked_sentence(status.lock_reason, status.locked_since, datetime.now(UTC))
+            )
             self.locked.show()
         else:
             self.locked.hide()
@@ -100,19 +101,26 @@ class SubscriptionPanel(QWidget):
             self.storage.setRange(0, 1000)
             self.storage.setValue(permille)
             self.storage.setVisible(True)
-            self.storage_text.setText(self.tr("{used} of {quota} used").format(
-                used=size(status.usage_bytes), quota=size(status.quota_bytes)))
+            self.storage_text.setText(
+                self.tr("{used} of {quota} used").format(
+                    used=size(status.usage_bytes), quota=size(status.quota_bytes)
+                )
+            )
         else:
             self.storage.setVisible(False)
-            self.storage_text.setText(self.tr("{used} used (no limit)").format(
-                used=size(status.usage_bytes)))
+            self.storage_text.setText(
+                self.tr("{used} used (no limit)").format(used=size(status.usage_bytes))
+            )
         names = ", ".join(
             html.escape(d.name) + (" <i>" + self.tr("(this PC)") + "</i>" if d.current else "")
             for d in status.devices
         )
         allowed = status.devices_allowed
-        count = (self.tr("{used} of {allowed}").format(used=status.devices_used, allowed=allowed)
-                 if allowed else str(status.devices_used))
+        count = (
+            self.tr("{used} of {allowed}").format(used=status.devices_used, allowed=allowed)
+            if allowed
+            else str(status.devices_used)
+        )
         self.devices.setText(f"{count}: {names}" if names else count)
         paid = parse_time(status.paid_until)
         self.renewal.setText(day(paid) if paid else self.tr("not applicable"))

@@ -59,7 +59,9 @@ class Tray(QObject):
 
     def notify(self, title: str, text: str, warning: bool) -> None:
         kind = (
-            QSystemTrayIcon.MessageIcon.Warning if warning else QSystemTrayIcon.MessageIcon.Information
+            QSystemTrayIcon.MessageIcon.Warning
+            if warning
+            else QSystemTrayIcon.MessageIcon.Information
         )
         self.icon.showMessage(title, text, kind, 15_000)
 

@@ -68,9 +68,14 @@ def summarize(state: Any, now: datetime) -> Summary:
             text = tr("Wording", "Paused until {when}").format(when=clock_time(until, now))
         return Summary(Look.PAUSED, text, _last_line(last, now), None)
     if phase == "locked":
-        return Summary(Look.LOCKED, locked_sentence(
-            getattr(state, "locked_reason", None), getattr(state, "locked_since", None), now
-        ), _last_line(last, now), None)
+        return Summary(
+            Look.LOCKED,
+            locked_sentence(
+                getattr(state, "locked_reason", None), getattr(state, "locked_since", None), now
+            ),
+            _last_line(last, now),
+            None,
+        )
     if phase == "offline":
         text = tr("Wording", "Offline — Keepsake will back up when the service can be reached")
         return Summary(Look.OFFLINE, text, _last_line(last, now), None)
@@ -80,8 +85,10 @@ def summarize(state: Any, now: datetime) -> Summary:
         return Summary(Look.ATTENTION, text, _last_line(last, now), None)
     if last is None:
         return Summary(
-            Look.ATTENTION, tr("Wording", "Not backed up yet"),
-            tr("Wording", "The first backup starts as soon as it can."), None,
+            Look.ATTENTION,
+            tr("Wording", "Not backed up yet"),
+            tr("Wording", "The first backup starts as soon as it can."),
+            None,
         )
     problems = len(getattr(state, "problems", None) or ())
     if now - _aware(last) > STALE_AFTER:
@@ -89,9 +96,7 @@ def summarize(state: Any, now: datetime) -> Summary:
         text = tr("Wording", "Needs attention — no backup for %n day(s)", None, days)
         return Summary(Look.ATTENTION, text, _last_line(last, now), None)
     text = tr("Wording", "Protected — last backup {when}").format(when=ago(last, now))
-    detail = (
-        tr("Wording", "%n item(s) could not be backed up.", None, problems) if problems else ""
-    )
+    detail = tr("Wording", "%n item(s) could not be backed up.", None, problems) if problems else ""
     return Summary(Look.ATTENTION if problems else Look.PROTECTED, text, detail, None)
 
 
@@ -104,8 +109,10 @@ def _working(state: Any, phase: str) -> Summary:
     percent = int(done * 100 / total) if total else 0
     text = tr("Wording", "Backing up — {percent}% done").format(percent=percent)
     detail = tr("Wording", "{done} of {total} files, {bytes_done} of {bytes_total}").format(
-        done=state.files_done, total=state.files_total,
-        bytes_done=size(done), bytes_total=size(total),
+        done=state.files_done,
+        total=state.files_total,
+        bytes_done=size(done),
+        bytes_total=size(total),
     )
     eta = getattr(state, "eta_seconds", None)
     if eta:
@@ -134,9 +141,9 @@ def locked_sentence(reason: str | None, since: Any, now: datetime) -> str:
     when = parse_time(since)
     if when is None:
         return tr("Wording", "Locked — backup and restore are paused because {why}").format(why=why)
-    return tr("Wording", "Locked since {date} — backup and restore are paused because {why}").format(
-        date=day(when), why=why
-    )
+    return tr(
+        "Wording", "Locked since {date} — backup and restore are paused because {why}"
+    ).format(date=day(when), why=why)
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from server import __version__
+from server.domain.uploads import MAX_PACK_BYTES
 
 from . import routes_accounts, routes_history, routes_packs
 from .context import Context
 from .errors import install_error_handlers
+from .schemas import HealthOut
+
+MAX_BODY_BYTES = MAX_PACK_BYTES + 1024 * 1024  # no request may be larger than the largest pack
 
 
 def create_app(context: Context) -> FastAPI:
@@ -18,11 +22,12 @@ def create_app(context: Context) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.context = context
     install_error_handlers(app)
 
-    @app.get("/healthz")
+    @app.get("/healthz", response_model=HealthOut)
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 

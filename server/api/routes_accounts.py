@@ -12,12 +12,15 @@ from server import security
 from server.clock import iso
 from server.db.models import Account, RecoveryKit
 from server.domain import accounts
+from server.domain.accounts import require_account
 from server.domain.export import personal_data
 from server.domain.status import account_status
 from server.errors import Forbidden, NotFound, ServiceError, TooLarge, Unauthorized
 from server.policy import subscription
 
+from . import schemas
 from .auth import ContextDep, CurrentPrincipal
+from .context import Context
 
 router = APIRouter()
 
@@ -36,7 +39,7 @@ class SignIn(BaseModel):
     replace_device: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
 
 
-@router.post("/v1/accounts", status_code=201)
+@router.post("/v1/accounts", status_code=201, response_model=schemas.AccountCreatedOut)
 def sign_up(body: SignUp, context: ContextDep) -> dict[str, str]:
     """Create a FREE account."""
     accounts.normalize_email(body.email)
@@ -49,7 +52,7 @@ def sign_up(body: SignUp, context: ContextDep) -> dict[str, str]:
         return {"account_id": account.id}
 
 
-@router.post("/v1/sessions", status_code=201)
+@router.post("/v1/sessions", status_code=201, response_model=schemas.SessionOut)
 def sign_in(body: SignIn, context: ContextDep) -> dict[str, str]:
     """Log a device in: returns its token once (the service keeps only its hash)."""
     norm = accounts.normalize_email(body.email)
@@ -92,14 +95,16 @@ def sign_out(principal: CurrentPrincipal, context: ContextDep) -> Response:
     return Response(status_code=204)
 
 
-@router.api_route("/v1/account", methods=["GET", "HEAD"])
+@router.head("/v1/account", include_in_schema=False)
+@router.get("/v1/account", response_model=schemas.AccountOut)
 def get_account(principal: CurrentPrincipal, context: ContextDep) -> dict[str, Any]:
     with context.db.read() as session:
-        account = _account(session, principal)
+        account = require_account(session, principal.account_id)
         return account_status(session, account, context.clock.now())
 
 
-@router.api_route("/v1/devices", methods=["GET", "HEAD"])
+@router.head("/v1/devices", include_in_schema=False)
+@router.get("/v1/devices", response_model=list[schemas.DeviceOut])
 def list_devices(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str, Any]]:
     with context.db.read() as session:
         return [
@@ -134,7 +139,7 @@ async def put_recovery_kit(
     return Response(status_code=204)
 
 
-def _save_kit(context: ContextDep, principal: accounts.Principal, data: bytes) -> None:
+def _save_kit(context: Context, principal: accounts.Principal, data: bytes) -> None:
     now = context.clock.now()
     with context.db.write() as session:
         kit = session.get(RecoveryKit, principal.account_id)
@@ -144,21 +149,14 @@ def _save_kit(context: ContextDep, principal: accounts.Principal, data: bytes) -
             kit.data, kit.updated_at = data, now
 
 
-@router.api_route("/v1/recovery-kit", methods=["GET", "HEAD"])
+@router.head("/v1/recovery-kit", include_in_schema=False)
+@router.get("/v1/recovery-kit")
 def get_recovery_kit(principal: CurrentPrincipal, context: ContextDep) -> Response:
     with context.db.read() as session:
         kit = session.get(RecoveryKit, principal.account_id)
         if kit is None:
             raise NotFound("no recovery kit is stored on the service")
         return Response(kit.data, media_type="application/octet-stream")
-
-
-def _account(session: Any, principal: accounts.Principal) -> Account:
-    account = session.get(Account, principal.account_id)
-    if account is None or account.deleted_at is not None:
-        raise Unauthorized("the token is not valid; sign in again")
-    assert isinstance(account, Account)
-    return account
 
 
 class Confirm(BaseModel):
@@ -170,12 +168,12 @@ def delete_account(body: Confirm, principal: CurrentPrincipal, context: ContextD
     """The owner deletes the account: locked and signed out at once, data removed by the next
     GC run. The password is asked again so a stolen token alone cannot do it."""
     with context.db.read() as session:
-        stored_hash = _account(session, principal).password_hash
+        stored_hash = require_account(session, principal.account_id).password_hash
     if not security.verify_password(stored_hash, body.password):
         raise Forbidden("the password is wrong; the account was not deleted")
     now = context.clock.now()
     with context.db.write() as session:
-        account = _account(session, principal)
+        account = require_account(session, principal.account_id)
         account.state, account.state_since = subscription.ENDED, now
         account.end_reason = subscription.OWNER_DELETED
         for device in accounts.active_devices(session, account.id):
@@ -183,10 +181,11 @@ def delete_account(body: Confirm, principal: CurrentPrincipal, context: ContextD
     return Response(status_code=204)
 
 
-@router.api_route("/v1/account/export", methods=["GET", "HEAD"])
+@router.head("/v1/account/export", include_in_schema=False)
+@router.get("/v1/account/export")
 def export_account(principal: CurrentPrincipal, context: ContextDep) -> dict[str, Any]:
     """Everything the service holds about the person, except the encrypted backups themselves
     (which only their key can read; restoring them is the export of those)."""
     with context.db.read() as session:
-        account = _account(session, principal)
+        account = require_account(session, principal.account_id)
         return personal_data(session, account, context.clock.now())

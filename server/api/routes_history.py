@@ -10,12 +10,12 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from server.clock import iso
-from server.db.models import Account
 from server.domain import history, sets
-from server.domain.accounts import Principal
+from server.domain.accounts import require_account
 from server.domain.history import CommitInput
-from server.errors import BadRequest, NotFound
+from server.errors import BadRequest
 
+from . import schemas
 from .auth import ContextDep, CurrentPrincipal
 
 router = APIRouter()
@@ -41,15 +41,10 @@ def _b64(value: str, name: str) -> bytes:
         raise BadRequest(f"{name} is not valid base64") from None
 
 
-def _account(session: Any, principal: Principal) -> Account:
-    account = session.get(Account, principal.account_id)
-    if account is None:
-        raise NotFound("no such backup set")
-    assert isinstance(account, Account)
-    return account
-
-
-@router.post("/v1/sets/{set_id}/commits")
+@router.post(
+    "/v1/sets/{set_id}/commits",
+    responses=schemas.answers(s200=schemas.CommitOut, s201=schemas.CommitOut),
+)
 def post_commit(
     set_id: str, body: CommitBody, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
@@ -66,7 +61,7 @@ def post_commit(
     )
     now = context.clock.now()
     with context.db.write() as session:
-        account = _account(session, principal)
+        account = require_account(session, principal.account_id)
         sets.require_unlocked(session, account, now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         record, created = history.commit(
@@ -78,13 +73,14 @@ def post_commit(
     )
 
 
-@router.api_route("/v1/sets/{set_id}/snapshots", methods=["GET", "HEAD"])
+@router.head("/v1/sets/{set_id}/snapshots", include_in_schema=False)
+@router.get("/v1/sets/{set_id}/snapshots", response_model=list[schemas.SnapshotOut])
 def list_snapshots(
     set_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> list[dict[str, Any]]:
     now = context.clock.now()
     with context.db.read() as session:
-        account = _account(session, principal)
+        account = require_account(session, principal.account_id)
         sets.require_unlocked(session, account, now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         return [
@@ -98,26 +94,28 @@ def list_snapshots(
         ]
 
 
-@router.api_route("/v1/sets/{set_id}/snapshots/{snapshot_id}", methods=["GET", "HEAD"])
+@router.head("/v1/sets/{set_id}/snapshots/{snapshot_id}", include_in_schema=False)
+@router.get("/v1/sets/{set_id}/snapshots/{snapshot_id}")
 def get_snapshot(
     set_id: str, snapshot_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
     now = context.clock.now()
     with context.db.read() as session:
-        account = _account(session, principal)
+        account = require_account(session, principal.account_id)
         sets.require_unlocked(session, account, now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         data = history.get_snapshot(session, account, backup_set, snapshot_id, now)
     return Response(data, media_type="application/octet-stream")
 
 
-@router.api_route("/v1/sets/{set_id}/indexes", methods=["GET", "HEAD"])
+@router.head("/v1/sets/{set_id}/indexes", include_in_schema=False)
+@router.get("/v1/sets/{set_id}/indexes", response_model=list[schemas.IndexOut])
 def list_indexes(
     set_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> list[dict[str, Any]]:
     now = context.clock.now()
     with context.db.read() as session:
-        sets.require_unlocked(session, _account(session, principal), now)
+        sets.require_unlocked(session, require_account(session, principal.account_id), now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         return [
             {"index_id": row.index_id, "seq": row.seq, "kind": row.kind, "size": row.size}
@@ -125,13 +123,14 @@ def list_indexes(
         ]
 
 
-@router.api_route("/v1/sets/{set_id}/indexes/{index_id}", methods=["GET", "HEAD"])
+@router.head("/v1/sets/{set_id}/indexes/{index_id}", include_in_schema=False)
+@router.get("/v1/sets/{set_id}/indexes/{index_id}")
 def get_index(
     set_id: str, index_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
     now = context.clock.now()
     with context.db.read() as session:
-        sets.require_unlocked(session, _account(session, principal), now)
+        sets.require_unlocked(session, require_account(session, principal.account_id), now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         data = history.get_index(session, backup_set, index_id)
     return Response(data, media_type="application/octet-stream")

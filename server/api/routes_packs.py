@@ -9,12 +9,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from server import ids
 from server.clock import iso
-from server.db.models import Account
 from server.domain import sets, uploads
-from server.domain.accounts import Principal
+from server.domain.accounts import Principal, require_account
 from server.errors import BadRequest, NotFound, RangeNotSatisfiable
 from server.store import ObjectNotFound
 
+from . import schemas
 from .auth import ContextDep, CurrentPrincipal
 from .context import Context
 
@@ -24,26 +24,21 @@ OCTETS = "application/octet-stream"
 FEED_BYTES = 1024 * 1024  # body bytes handed to a worker thread at a time (hash + write)
 
 
-def _account(session: Any, principal: Principal) -> Account:
-    account = session.get(Account, principal.account_id)
-    if account is None:
-        raise NotFound("no such backup set")
-    assert isinstance(account, Account)
-    return account
-
-
-@router.put("/v1/sets/{set_id}")
+@router.put(
+    "/v1/sets/{set_id}",
+)
 def put_set(set_id: str, principal: CurrentPrincipal, context: ContextDep) -> Response:
     now = context.clock.now()
     if not ids.is_id(set_id):
         raise NotFound("no such backup set")
     with context.db.write() as session:
-        sets.require_unlocked(session, _account(session, principal), now)
+        sets.require_unlocked(session, require_account(session, principal.account_id), now)
         created = sets.ensure_set(session, principal.account_id, set_id, now)
     return Response(b"{}", status_code=201 if created else 200, media_type="application/json")
 
 
-@router.api_route("/v1/sets", methods=["GET", "HEAD"])
+@router.head("/v1/sets", include_in_schema=False)
+@router.get("/v1/sets", response_model=list[schemas.SetOut])
 def list_sets(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str, Any]]:
     with context.db.read() as session:
         return [
@@ -52,7 +47,10 @@ def list_sets(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str
         ]
 
 
-@router.put("/v1/sets/{set_id}/packs/{pack_id}")
+@router.put(
+    "/v1/sets/{set_id}/packs/{pack_id}",
+    responses=schemas.answers(s200=schemas.PutPackOut, s201=schemas.PutPackOut),
+)
 async def put_pack(
     set_id: str, pack_id: str, request: Request, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
@@ -90,7 +88,7 @@ async def put_pack(
     )
 
 
-@router.head("/v1/sets/{set_id}/packs/{pack_id}")
+@router.head("/v1/sets/{set_id}/packs/{pack_id}", operation_id="head_pack")
 def head_pack(
     set_id: str, pack_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
@@ -132,13 +130,14 @@ def get_pack(
     )
 
 
-@router.api_route("/v1/sets/{set_id}/packs", methods=["GET", "HEAD"])
+@router.head("/v1/sets/{set_id}/packs", include_in_schema=False)
+@router.get("/v1/sets/{set_id}/packs", response_model=list[schemas.PackOut])
 def list_packs(
     set_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> list[dict[str, Any]]:
     now = context.clock.now()
     with context.db.read() as session:
-        sets.require_unlocked(session, _account(session, principal), now)
+        sets.require_unlocked(session, require_account(session, principal.account_id), now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         return [
             {
@@ -158,7 +157,7 @@ def _locate(
     """The object key, size and checksum of a pack the caller may read."""
     now = context.clock.now()
     with context.db.read() as session:
-        sets.require_unlocked(session, _account(session, principal), now)
+        sets.require_unlocked(session, require_account(session, principal.account_id), now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         pack = sets.require_pack(session, backup_set, pack_id)
         return pack.object_key, pack.size, pack.sha256

@@ -50,6 +50,14 @@ def check_password_rules(password: str) -> None:
         raise BadRequest(f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
 
 
+def require_account(session: Session, account_id: str) -> Account:
+    """The caller's account; gone (deleted meanwhile) reads as an invalid token."""
+    account = session.get(Account, account_id)
+    if account is None or account.deleted_at is not None:
+        raise Unauthorized("the token is not valid; sign in again")
+    return account
+
+
 def find_by_email(session: Session, email: str) -> Account | None:
     norm = normalize_email(email)
     return session.scalars(

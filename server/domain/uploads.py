@@ -20,7 +20,7 @@ from server.errors import ChecksumMismatch, Conflict, NotFound, QuotaExceeded, T
 from server.policy import quota, retention
 from server.store import ObjectWriter, PackStore
 
-from .accounts import Principal, terms_of
+from .accounts import Principal, require_account, terms_of
 from .sets import find_pack, find_set, lease, new_object_key, require_unlocked, usage_bytes
 from .trash import discard_object
 
@@ -48,18 +48,17 @@ def precheck(
     if content_length is not None and content_length > MAX_PACK_BYTES:
         raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
     with db.read() as session:
-        account = _account(session, principal)
+        account = require_account(session, principal.account_id)
         require_unlocked(session, account, now)
         backup_set = find_set(session, principal.account_id, set_id)
-        pack = find_pack(session, backup_set, pack_id)
         if not ids.is_id(pack_id):
             raise NotFound("no such pack")
-        if pack is None:
-            pass
-        elif pack.sha256 == declared_sha256 and (content_length in (None, pack.size)):
-            return Precheck(principal.account_id, set_id, pack_id, already_stored=True)
-        elif _usable(pack, now):
-            raise Conflict("a different pack with this id is already stored; packs are immutable")
+        pack = find_pack(session, backup_set, pack_id)
+        if pack is not None:
+            if pack.sha256 == declared_sha256 and content_length in (None, pack.size):
+                return Precheck(principal.account_id, set_id, pack_id, already_stored=True)
+            if _usable(pack, now):
+                raise Conflict("a different pack with this id is stored; packs are immutable")
         if content_length is not None:
             _check_quota(session, account, content_length, now)
     return Precheck(principal.account_id, set_id, pack_id, already_stored=False)
@@ -122,27 +121,10 @@ class UploadSink:
             self._writer.abort()
 
 
-def store_pack(
-    db: Database,
-    store: PackStore,
-    check: Precheck,
-    chunks: Sequence[bytes],
-    declared_sha256: str,
-    now: datetime,
-) -> bool:
-    """The whole body at once (tests, small bodies); see UploadSink."""
-    sink = UploadSink(store, check)
-    try:
-        sink.feed(chunks)
-        return sink.finish(db, declared_sha256, now)
-    finally:
-        sink.abort()
-
-
 def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now: datetime) -> bool:
     """The same bytes were uploaded before: refresh the lease or revive an expired pack."""
     with db.write() as session:
-        account = _account(session, Principal(check.account_id, ""))
+        account = require_account(session, check.account_id)
         pack = find_pack(session, find_set(session, check.account_id, check.set_id), check.pack_id)
         if pack is None or pack.sha256 != sha256 or pack.size != size:
             return False  # collected or replaced meanwhile: store it as new
@@ -157,7 +139,7 @@ def _record_new(
     db: Database, check: Precheck, key: str, sha256: str, size: int, now: datetime
 ) -> bool:
     with db.write() as session:
-        account = _account(session, Principal(check.account_id, ""))
+        account = require_account(session, check.account_id)
         backup_set = find_set(session, check.account_id, check.set_id)
         pack = find_pack(session, backup_set, check.pack_id)
         if pack is not None and pack.sha256 == sha256 and pack.size == size:
@@ -180,13 +162,6 @@ def _record_new(
         pack.damaged_at = None
         lease(pack, now)
         return True
-
-
-def _account(session: Session, principal: Principal) -> Account:
-    account = session.get(Account, principal.account_id)
-    if account is None or account.deleted_at is not None:
-        raise NotFound("no such backup set")
-    return account
 
 
 def _usable(pack: Pack, now: datetime) -> bool:

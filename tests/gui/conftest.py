@@ -58,7 +58,9 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
 
 @pytest.fixture
 def ready_controller(
-    controller: Controller, service: RunningService, fresh_account: TestAccount,
+    controller: Controller,
+    service: RunningService,
+    fresh_account: TestAccount,
     private_home: Path,
 ) -> Callable[..., Controller]:
     """A signed-in controller with a key and a kit, protecting the given folders (not started)."""

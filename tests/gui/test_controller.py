@@ -150,10 +150,18 @@ def test_until_tomorrow_means_six_in_the_morning_the_next_day() -> None:
 
 def test_an_overdue_account_is_read_as_locked_with_its_date() -> None:
     raw = {
-        "email": "a@b.c", "plan": "PRO", "state": "overdue", "locked": True,
-        "lock_reason": "payment_overdue", "locked_since": "2026-05-01T00:00:00Z",
-        "quota_bytes": 100, "usage_bytes": 50, "retention_days": 30, "devices_used": 1,
-        "devices_allowed": 3, "paid_until": "2026-05-01T00:00:00Z",
+        "email": "a@b.c",
+        "plan": "PRO",
+        "state": "overdue",
+        "locked": True,
+        "lock_reason": "payment_overdue",
+        "locked_since": "2026-05-01T00:00:00Z",
+        "quota_bytes": 100,
+        "usage_bytes": 50,
+        "retention_days": 30,
+        "devices_used": 1,
+        "devices_allowed": 3,
+        "paid_until": "2026-05-01T00:00:00Z",
         "warnings": [{"code": "locked", "date": "2026-05-01T00:00:00Z", "message": "m"}],
     }
     status = _account_status(raw, (), "http://127.0.0.1:1")

@@ -62,7 +62,7 @@ def test_first_run_creates_an_account_saves_the_kit_and_completes_a_backup(
     page = wizard.sign_in
     assert page.server.text() == controller.setup().server_url
     page.server.setText(service.url)
-    page.create.setChecked(True)
+    page.new_account.setChecked(True)
     page.email.setText(f"first-{os.getpid()}-{time.monotonic_ns()}@example.org")
     page.password.setText("my own password 7")
     page.confirm.setText("not the same")
@@ -88,8 +88,10 @@ def test_first_run_creates_an_account_saves_the_kit_and_completes_a_backup(
     wizard.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: desktop.protecting, timeout=WAIT)
     qtbot.waitUntil(
-        lambda: desktop.presence.state is not None
-        and desktop.presence.state.last_snapshot_id is not None,
+        lambda: (
+            desktop.presence.state is not None
+            and desktop.presence.state.last_snapshot_id is not None
+        ),
         timeout=WAIT,
     )
     assert controller.setup().folders == (str(private_home / "Documents"),)
@@ -143,8 +145,9 @@ def test_on_a_new_pc_the_kit_is_imported_and_everything_restored(
     page.path.setText(str(private_home / "kit.json"))
     page.secret.setText("wrong passphrase")
     wizard.button(QWizard.WizardButton.NextButton).click()
-    qtbot.waitUntil(lambda: page.message.isVisible() and "passphrase" in page.message.text(),
-                    timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: page.message.isVisible() and "passphrase" in page.message.text(), timeout=WAIT
+    )
     assert wizard.currentId() == IMPORT
     page.secret.setText(PASSPHRASE)
     _next(qtbot, wizard, RESTORE_OFFER)

@@ -28,7 +28,10 @@ print("survived")
 def test_fifty_thousand_emits_do_not_abort_the_interpreter() -> None:
     done = subprocess.run(
         [sys.executable, "-c", PROGRAM.format(repo=str(REPO))],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
     )
     assert done.returncode == 0, done.stderr[-2000:]

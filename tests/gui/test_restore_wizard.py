@@ -101,8 +101,11 @@ def test_an_older_version_is_restored_into_another_folder_with_each_conflict_pol
     assert wizard.currentId() == WHERE
     wizard.where.elsewhere.setChecked(True)
     wizard.where.folder.setText(str(target))
-    {"overwrite": wizard.where.overwrite, "keep-both": wizard.where.keep_both,
-     "skip": wizard.where.skip}[policy].setChecked(True)
+    {
+        "overwrite": wizard.where.overwrite,
+        "keep-both": wizard.where.keep_both,
+        "skip": wizard.where.skip,
+    }[policy].setChecked(True)
     wizard.button(QWizard.WizardButton.CommitButton).click()
     qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=WAIT)
 
@@ -111,7 +114,7 @@ def test_an_older_version_is_restored_into_another_folder_with_each_conflict_pol
     found = {p.name: p.read_bytes() for p in target.iterdir()}
     assert found.pop("report.txt") == expected["report.txt"]
     if "restored copy" in expected:
-        (name, data), = found.items()
+        ((name, data),) = found.items()
         assert name.startswith("report (restored ") and name.endswith(".txt")
         assert data == expected["restored copy"]
     else:

@@ -30,10 +30,14 @@ class FakeSession:
         if path == "":
             return [Entry("Docs", "Docs", "dir", 0, T0, snapshot_id=snapshot_id)]
         if path == "Docs":
-            return [Entry(f"Docs/dir{i}", f"dir{i}", "dir", 0, T0, snapshot_id=snapshot_id)
-                    for i in range(self.dirs)]
-        rows = [Entry(f"{path}/f{j}.txt", f"f{j}.txt", "file", j, T0, snapshot_id=snapshot_id)
-                for j in range(self.files)]
+            return [
+                Entry(f"Docs/dir{i}", f"dir{i}", "dir", 0, T0, snapshot_id=snapshot_id)
+                for i in range(self.dirs)
+            ]
+        rows = [
+            Entry(f"{path}/f{j}.txt", f"f{j}.txt", "file", j, T0, snapshot_id=snapshot_id)
+            for j in range(self.files)
+        ]
         if include_deleted:
             rows.append(Entry(f"{path}/old.txt", "old.txt", "file", 1, T0, True, "older"))
         return rows
@@ -90,8 +94,10 @@ def test_ticking_a_folder_is_one_item_and_unticking_a_file_makes_it_partial(qtbo
     assert _state(model, _child(model, dir0, "f1.txt")) == Qt.CheckState.Checked
     _check(model, _child(model, dir0, "f1.txt"), Qt.CheckState.Unchecked)
     assert _state(model, dir0) == Qt.CheckState.PartiallyChecked
-    assert model.selection() == [RestoreItem("s1", "Docs/dir0/f0.txt"),
-                                 RestoreItem("s1", "Docs/dir0/f2.txt")]
+    assert model.selection() == [
+        RestoreItem("s1", "Docs/dir0/f0.txt"),
+        RestoreItem("s1", "Docs/dir0/f2.txt"),
+    ]
     _check(model, docs, Qt.CheckState.Checked)
     assert model.selection() == [RestoreItem("s1", "Docs")]
 
@@ -109,11 +115,15 @@ def test_a_chosen_version_and_a_deleted_file_come_from_their_own_snapshots(qtbot
     model.set_version(_child(model, dir0, "f0.txt"), Version("s2", T0, 5, T0))
     _check(model, old, Qt.CheckState.Checked)
     assert sorted(model.selection(), key=lambda i: i.path) == [
-        RestoreItem("s2", "Docs/dir0/f0.txt"), RestoreItem("older", "Docs/dir0/old.txt")]
+        RestoreItem("s2", "Docs/dir0/f0.txt"),
+        RestoreItem("older", "Docs/dir0/old.txt"),
+    ]
     _check(model, dir0, Qt.CheckState.Checked)  # the folder, but still each from its snapshot
     assert sorted(model.selection(), key=lambda i: i.path) == [
-        RestoreItem("s2", "Docs/dir0/f0.txt"), RestoreItem("s9", "Docs/dir0/f1.txt"),
-        RestoreItem("older", "Docs/dir0/old.txt")]
+        RestoreItem("s2", "Docs/dir0/f0.txt"),
+        RestoreItem("s9", "Docs/dir0/f1.txt"),
+        RestoreItem("older", "Docs/dir0/old.txt"),
+    ]
 
 
 def test_answers_for_a_snapshot_no_longer_shown_are_dropped(qtbot: QtBot) -> None:

@@ -37,21 +37,29 @@ def _drop_file_permission_override() -> None:
 class Agent:
     """`python -m app.cli agent` on a profile, its output collected line by line."""
 
-    def __init__(self, profile: Profile, *args: str, drop_privileges: bool = False) -> None:
-        env = dict(os.environ)
-        env.update(
+    def __init__(
+        self,
+        profile: Profile,
+        *args: str,
+        drop_privileges: bool = False,
+        env: dict[str, str] | None = None,
+        command: str = "agent",
+    ) -> None:
+        environment = dict(os.environ)
+        environment.update(
             KEEPSAKE_HOME=str(profile.home),
             KEEPSAKE_KEYSTORE="file",
-            PYTHONPATH=os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]),
+            PYTHONPATH=os.pathsep.join([str(REPO_ROOT), environment.get("PYTHONPATH", "")]),
         )
+        environment.update(env or {})
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "agent", *args],
+            [sys.executable, "-m", "app.cli", command, *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             text=True,
-            env=env,
+            env=environment,
             cwd=REPO_ROOT,
             preexec_fn=_drop_file_permission_override if drop_privileges else None,
         )
@@ -204,3 +212,50 @@ def test_agent_once_lists_what_is_not_covered(service: RunningService, tmp_path:
     once = Agent(profile, "--once")
     assert once.proc.wait(timeout=60) == 0, once.output()
     assert f"excluded {docs / '~$a.docx'}: Office lock file" in once.output()
+
+
+def test_folders_added_with_the_cli_are_picked_up_by_a_running_agent(
+    service: RunningService, tmp_path: Path
+) -> None:
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "a.txt").write_text("a")
+    music = tmp_path / "Music"
+    music.mkdir()
+    (music / "song.flac").write_bytes(b"la" * 50)
+    profile = signed_in_profile(service, tmp_path / "home", [docs])
+    agent = Agent(profile)
+    try:
+        agent.wait_snapshots(1)
+        add = Agent(profile, "add", str(music), command="folders")
+        assert add.proc.wait(timeout=60) == 0, add.output()
+        agent.wait_snapshots(2)
+    finally:
+        assert agent.stop() == 0
+    with reader(profile, tmp_path) as conn:
+        latest = snapshot_files(conn, conn.repo.snapshots()[-1])
+    assert set(latest) == {"Documents/a.txt", "Music/song.flac"}
+
+
+def test_first_run_protects_documents_and_pictures(service: RunningService, tmp_path: Path) -> None:
+    person = tmp_path / "person"
+    (person / "Documents").mkdir(parents=True)
+    (person / "Documents" / "cv.odt").write_text("cv")
+    (person / "Pictures").mkdir()
+    (person / "Pictures" / "cat.jpg").write_bytes(b"cat")
+    profile = signed_in_profile(service, tmp_path / "home", [])
+    once = Agent(profile, "--once", env={"HOME": str(person), "XDG_CONFIG_HOME": str(person)})
+    assert once.proc.wait(timeout=60) == 0, once.output()
+    assert profile.load().folders == [str(person / "Documents"), str(person / "Pictures")]
+    with reader(profile, tmp_path) as conn:
+        latest = snapshot_files(conn, conn.repo.snapshots()[-1])
+    assert set(latest) == {"Documents/cv.odt", "Pictures/cat.jpg"}
+
+
+def test_agent_without_folders_says_what_to_do(service: RunningService, tmp_path: Path) -> None:
+    profile = signed_in_profile(service, tmp_path / "home", [])
+    nowhere = tmp_path / "nobody"
+    nowhere.mkdir()
+    once = Agent(profile, "--once", env={"HOME": str(nowhere), "XDG_CONFIG_HOME": str(nowhere)})
+    assert once.proc.wait(timeout=60) == 1
+    assert "error: no folders are protected yet" in once.output()

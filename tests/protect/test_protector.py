@@ -119,7 +119,7 @@ def test_creates_modifies_deletes_and_renames_become_snapshots(
     p, profile = running
     last = p.state.get().last_snapshot_id
 
-    def step(action: Callable[[], None]) -> None:
+    def step(action: Callable[[], object]) -> None:
         nonlocal last
         action()
         last = settled(p, last)

@@ -28,7 +28,9 @@ def planner(**kw: object) -> Planner:
 
 
 # (planner state, last outcome, last error, has folders, settling, phase, message)
-CASES: list[tuple[dict[str, object], OutcomeKind | None, KeepsakeError | None, bool, bool, Phase, str]] = [
+CASES: list[
+    tuple[dict[str, object], OutcomeKind | None, KeepsakeError | None, bool, bool, Phase, str]
+] = [
     ({}, None, None, True, False, Phase.IDLE, "Up to date"),
     ({}, OutcomeKind.DONE, None, False, False, Phase.IDLE, "No folders are chosen yet"),
     ({}, OutcomeKind.DONE, None, True, True, Phase.IDLE, "Waiting for changes to settle"),
@@ -149,7 +151,10 @@ class Probe:
     ],
 )
 def test_upload_blocker(
-    skip_battery: bool, skip_metered: bool, battery: bool | None, metered: bool | None,
+    skip_battery: bool,
+    skip_metered: bool,
+    battery: bool | None,
+    metered: bool | None,
     expected: str | None,
 ) -> None:
     settings = Settings(skip_on_battery=skip_battery, skip_on_metered=skip_metered)

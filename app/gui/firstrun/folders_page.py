@@ -28,10 +28,12 @@ class FoldersPage(QWizardPage):
         super().__init__()
         self.ctx = ctx
         self.setTitle(self.tr("What should Keepsake protect?"))
-        self.setSubTitle(self.tr(
-            "Ticked folders are backed up continuously, with everything inside them. You can "
-            "change this later in Settings."
-        ))
+        self.setSubTitle(
+            self.tr(
+                "Ticked folders are backed up continuously, with everything inside them. You can "
+                "change this later in Settings."
+            )
+        )
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([self.tr("Folder"), self.tr("Size")])
         self.tree.setRootIsDecorated(False)
@@ -43,9 +45,10 @@ class FoldersPage(QWizardPage):
         add.clicked.connect(self._add)
         self.total = QLabel(self)
         self.total.setObjectName("muted")
-        note = QLabel(self.tr(
-            "System files, caches and temporary files inside these folders are skipped."
-        ), self)
+        note = QLabel(
+            self.tr("System files, caches and temporary files inside these folders are skipped."),
+            self,
+        )
         note.setObjectName("muted")
         note.setWordWrap(True)
         row = QHBoxLayout()
@@ -59,7 +62,7 @@ class FoldersPage(QWizardPage):
         self._loaded = False
         self._sizes: dict[str, FolderSize] = {}
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         if self._loaded:
             return
         self._loaded = True
@@ -82,9 +85,12 @@ class FoldersPage(QWizardPage):
         self.ctx.bridge.run(lambda: controller.folder_size(folder), self._show_size, owner=self)
         self.completeChanged.emit()
 
+    def _items(self) -> list[QTreeWidgetItem]:
+        found = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in found if item is not None]
+
     def _item(self, folder: str) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in self._items():
             if item.data(0, Qt.ItemDataRole.UserRole) == folder:
                 return item
         return None
@@ -94,8 +100,9 @@ class FoldersPage(QWizardPage):
         item = self._item(measured.path)
         if item is not None:
             text = size(measured.size)
-            item.setText(1, text if measured.complete else self.tr("more than {size}").format(
-                size=text))
+            item.setText(
+                1, text if measured.complete else self.tr("more than {size}").format(size=text)
+            )
         self._update_total()
 
     def _update_total(self) -> None:
@@ -109,19 +116,18 @@ class FoldersPage(QWizardPage):
             self.add_folder(os.path.normpath(folder), checked=True)
 
     def chosen(self) -> list[str]:
-        found = []
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item.checkState(0) == Qt.CheckState.Checked:
-                found.append(str(item.data(0, Qt.ItemDataRole.UserRole)))
-        return found
+        return [
+            str(item.data(0, Qt.ItemDataRole.UserRole))
+            for item in self._items()
+            if item.checkState(0) == Qt.CheckState.Checked
+        ]
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return bool(self.chosen())
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         self.ctx.folders = self.chosen()
         return True
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         return SUMMARY

@@ -29,12 +29,16 @@ class ImportKitPage(AsyncPage):
         super().__init__(ctx.bridge)
         self.ctx = ctx
         self.setTitle(self.tr("Welcome back"))
-        self.setSubTitle(self.tr(
-            "Your account already has backups. To reach them from this PC, open your recovery "
-            "kit with its passphrase or your recovery code."
-        ))
+        self.setSubTitle(
+            self.tr(
+                "Your account already has backups. To reach them from this PC, open your recovery "
+                "kit with its passphrase or your recovery code."
+            )
+        )
         self.from_file = QRadioButton(self.tr("Use my recovery kit file"), self)
-        self.from_service = QRadioButton(self.tr("Use the copy stored on the Keepsake service"), self)
+        self.from_service = QRadioButton(
+            self.tr("Use the copy stored on the Keepsake service"), self
+        )
         self.from_file.setChecked(True)
         self.path = QLineEdit(str(default_kit_path()), self)
         browse = QPushButton(self.tr("Browse…"), self)
@@ -45,13 +49,16 @@ class ImportKitPage(AsyncPage):
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(self.tr("passphrase, or a code like ABCDE-FGHIJ-…"))
-        self.fresh = QCheckBox(self.tr(
-            "I have neither: start a new, empty backup on this PC instead"
-        ), self)
-        hint = QLabel(self.tr(
-            "Without the kit and its passphrase or code, the existing backups cannot be opened "
-            "by anyone. A new backup leaves them untouched."
-        ), self)
+        self.fresh = QCheckBox(
+            self.tr("I have neither: start a new, empty backup on this PC instead"), self
+        )
+        hint = QLabel(
+            self.tr(
+                "Without the kit and its passphrase or code, the existing backups cannot be opened "
+                "by anyone. A new backup leaves them untouched."
+            ),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setObjectName("muted")
 
@@ -73,7 +80,7 @@ class ImportKitPage(AsyncPage):
         self.fresh.toggled.connect(self._fresh_toggled)
         self.from_file.toggled.connect(lambda on: self.path.setEnabled(on))
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         on_service = bool(self.ctx.signed_in and self.ctx.signed_in.kit_on_service)
         self.from_service.setEnabled(on_service)
         if on_service:
@@ -89,13 +96,15 @@ class ImportKitPage(AsyncPage):
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open the recovery kit"), self.path.text(),
+            self,
+            self.tr("Open the recovery kit"),
+            self.path.text(),
             self.tr("Keepsake recovery kit (*.json);;All files (*)"),
         )
         if chosen:
             self.path.setText(chosen)
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         if self.fresh.isChecked():
             return True
         has_source = self.from_service.isChecked() or bool(self.path.text().strip())
@@ -112,5 +121,5 @@ class ImportKitPage(AsyncPage):
         self.ctx.snapshots_found = result
         self.secret.clear()
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         return KIT if self.fresh.isChecked() else RESTORE_OFFER

@@ -14,10 +14,12 @@ class KitPage(QWizardPage):
         super().__init__()
         self.ctx = ctx
         self.setTitle(self.tr("Your key and recovery kit"))
-        self.setSubTitle(self.tr(
-            "Keepsake now makes the key that encrypts your files, on this PC. Choose a passphrase "
-            "and save the recovery kit: it is the only way back in if this PC is lost."
-        ))
+        self.setSubTitle(
+            self.tr(
+                "Keepsake now makes the key that encrypts your files, on this PC. Choose a passphrase "
+                "and save the recovery kit: it is the only way back in if this PC is lost."
+            )
+        )
         self.form = KitForm(ctx.controller, ctx.bridge, create_key=True, parent=self)
         self.form.complete_changed.connect(self.completeChanged)
         self.form.saved.connect(self._saved)
@@ -29,8 +31,8 @@ class KitPage(QWizardPage):
     def _saved(self, result: KitSaved) -> None:
         self.ctx.kit = result
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return self.form.is_complete()
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         return FOLDERS

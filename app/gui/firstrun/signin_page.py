@@ -18,13 +18,15 @@ class SignInPage(AsyncPage):
         super().__init__(ctx.bridge)
         self.ctx = ctx
         self.setTitle(self.tr("Welcome to Keepsake"))
-        self.setSubTitle(self.tr(
-            "Keepsake keeps a safe, encrypted copy of your files and lets you bring back any "
-            "file as it was on any day of the last 30 days."
-        ))
-        self.create = QRadioButton(self.tr("I am new to Keepsake: create my account"), self)
+        self.setSubTitle(
+            self.tr(
+                "Keepsake keeps a safe, encrypted copy of your files and lets you bring back any "
+                "file as it was on any day of the last 30 days."
+            )
+        )
+        self.new_account = QRadioButton(self.tr("I am new to Keepsake: create my account"), self)
         self.existing = QRadioButton(self.tr("I already have a Keepsake account"), self)
-        self.create.setChecked(not ctx.setup.email)
+        self.new_account.setChecked(not ctx.setup.email)
         self.existing.setChecked(bool(ctx.setup.email))
         self.server = QLineEdit(os.environ.get("KEEPSAKE_SERVER_URL") or ctx.setup.server_url)
         self.email = QLineEdit(ctx.setup.email or "")
@@ -45,7 +47,7 @@ class SignInPage(AsyncPage):
         form.addRow(self.tr("Service address:"), self.server)
         layout = QVBoxLayout(self)
         layout.addWidget(self.already)
-        layout.addWidget(self.create)
+        layout.addWidget(self.new_account)
         layout.addWidget(self.existing)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -53,18 +55,20 @@ class SignInPage(AsyncPage):
 
         for field in (self.email, self.password, self.confirm, self.server):
             field.textChanged.connect(self.completeChanged)
-        self.create.toggled.connect(self._mode_changed)
+        self.new_account.toggled.connect(self._mode_changed)
         self._mode_changed()
         if ctx.setup.signed_in:
-            self.already.setText(self.tr(
-                "This PC is signed in as {email}. Press Next to continue, or type another "
-                "account's password to switch."
-            ).format(email=ctx.setup.email))
+            self.already.setText(
+                self.tr(
+                    "This PC is signed in as {email}. Press Next to continue, or type another "
+                    "account's password to switch."
+                ).format(email=ctx.setup.email)
+            )
         else:
             self.already.hide()
 
     def _mode_changed(self) -> None:
-        creating = self.create.isChecked()
+        creating = self.new_account.isChecked()
         self.confirm.setVisible(creating)
         self.confirm_label.setVisible(creating)
         self.completeChanged.emit()
@@ -76,19 +80,23 @@ class SignInPage(AsyncPage):
             and self.email.text().strip() == (self.ctx.setup.email or "")
         )
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         if self._reuse_session():
             return True
         if not (self.email.text().strip() and self.password.text() and self.server.text()):
             return False
-        return not self.create.isChecked() or self.password.text() == self.confirm.text()
+        return not self.new_account.isChecked() or self.password.text() == self.confirm.text()
 
     def work(self) -> Callable[[], Any]:
         controller = self.ctx.controller
         if self._reuse_session():
             return controller.signed_in
-        server, email, password = self.server.text(), self.email.text().strip(), self.password.text()
-        create = self.create.isChecked()
+        server, email, password = (
+            self.server.text(),
+            self.email.text().strip(),
+            self.password.text(),
+        )
+        create = self.new_account.isChecked()
         return lambda: controller.sign_in(server, email, password, create_account=create)
 
     def done(self, result: SignedIn) -> None:
@@ -96,7 +104,7 @@ class SignInPage(AsyncPage):
         self.password.clear()
         self.confirm.clear()
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         if self.ctx.setup.has_key:
             return FOLDERS
         return IMPORT if self.ctx.new_pc else KIT

@@ -27,30 +27,37 @@ class SummaryPage(AsyncPage):
         layout.addWidget(self.message)
         self.setFinalPage(True)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         ctx = self.ctx
         lines = []
         if ctx.signed_in is not None:
-            lines.append(self.tr("Signed in as <b>{email}</b>.").format(
-                email=html.escape(ctx.signed_in.email)))
+            lines.append(
+                self.tr("Signed in as <b>{email}</b>.").format(
+                    email=html.escape(ctx.signed_in.email)
+                )
+            )
         if ctx.kit is not None:
-            lines.append(self.tr("Recovery kit saved to {path}.").format(
-                path=html.escape(str(ctx.kit.path))))
+            lines.append(
+                self.tr("Recovery kit saved to {path}.").format(path=html.escape(str(ctx.kit.path)))
+            )
         elif ctx.snapshots_found:
             lines.append(self.tr("Your key was restored from the recovery kit."))
         folders = "".join(f"<li>{html.escape(f)}</li>" for f in ctx.folders)
         lines.append(self.tr("Protected folders:") + f"<ul>{folders}</ul>")
         if ctx.restore_everything:
             lines.append(self.tr("Your files will be restored from the newest backup first."))
-        lines.append(self.tr(
-            "The first backup starts when you press Finish. After that Keepsake works quietly "
-            "in the background: look for its icon next to the clock."
-        ))
+        lines.append(
+            self.tr(
+                "The first backup starts when you press Finish. After that Keepsake works quietly "
+                "in the background: look for its icon next to the clock."
+            )
+        )
         self.text.setText("<p>" + "</p><p>".join(lines) + "</p>")
         wizard = self.wizard()
         if wizard is not None:
-            wizard.setButtonText(QWizard.WizardButton.FinishButton,
-                                 self.tr("Start the first backup"))
+            wizard.setButtonText(
+                QWizard.WizardButton.FinishButton, self.tr("Start the first backup")
+            )
 
     def work(self) -> Callable[[], Any]:
         folders, controller = list(self.ctx.folders), self.ctx.controller

@@ -32,7 +32,7 @@ class DonePage(QWizardPage):
         layout.addWidget(self.open_button)
         self.setFinalPage(True)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         outcome = self.job.outcome
         if outcome is None:
             return

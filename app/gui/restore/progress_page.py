@@ -41,7 +41,7 @@ class ProgressPage(QWizardPage):
         self._running = False
         job.bridge.progress.connect(self._progress)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         if self._running or self.job.outcome is not None:
             return
         self._running = True
@@ -69,9 +69,14 @@ class ProgressPage(QWizardPage):
         if p.bytes_total:
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(p.bytes_done * 1000 / p.bytes_total))
-        self.line.setText(self.tr("{done} of {total} files, {bytes_done} of {bytes_total}").format(
-            done=p.files_done, total=p.files_total,
-            bytes_done=size(p.bytes_done), bytes_total=size(p.bytes_total)))
+        self.line.setText(
+            self.tr("{done} of {total} files, {bytes_done} of {bytes_total}").format(
+                done=p.files_done,
+                total=p.files_total,
+                bytes_done=size(p.bytes_done),
+                bytes_total=size(p.bytes_total),
+            )
+        )
         self.current.setText(p.current or "")
 
     def _finished(self, outcome: RestoreOutcome) -> None:
@@ -86,8 +91,8 @@ class ProgressPage(QWizardPage):
     def _failed(self, exc: BaseException) -> None:
         self._finished(RestoreOutcome(0, 0, (), (("", error_sentence(exc)),), False))
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return self.job.outcome is not None
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         return DONE

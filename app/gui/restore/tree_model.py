@@ -111,25 +111,25 @@ class SnapshotTreeModel(QAbstractItemModel):
         parent = self._item(index).parent
         return QModelIndex() if parent is None else self._index(parent)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self._item(parent).children)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 3
 
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         item = self._item(parent)
         if not item.is_dir:
             return False
         return bool(item.children) or not item.loaded
 
-    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: Index) -> bool:
         item = self._item(parent)
         return item.is_dir and not item.loaded and not item.loading and bool(self._snapshot_id)
 
-    def fetchMore(self, parent: Index) -> None:  # noqa: N802
+    def fetchMore(self, parent: Index) -> None:
         item = self._item(parent)
         if not self.canFetchMore(parent):
             return
@@ -152,7 +152,9 @@ class SnapshotTreeModel(QAbstractItemModel):
             return
         entries = sorted(entries, key=lambda e: (not e.is_dir, e.name.casefold()))
         inherited = (
-            Qt.CheckState.Checked if item.check == Qt.CheckState.Checked else Qt.CheckState.Unchecked
+            Qt.CheckState.Checked
+            if item.check == Qt.CheckState.Checked
+            else Qt.CheckState.Unchecked
         )
         if entries:
             self.beginInsertRows(self._index(item), 0, len(entries) - 1)
@@ -181,14 +183,17 @@ class SnapshotTreeModel(QAbstractItemModel):
 
     # -- cells -----------------------------------------------------------------------------------
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         tr = QCoreApplication.translate
-        return [tr("RestoreTree", "Name"), tr("RestoreTree", "Size"),
-                tr("RestoreTree", "Modified")][section]
+        return [
+            tr("RestoreTree", "Name"),
+            tr("RestoreTree", "Size"),
+            tr("RestoreTree", "Modified"),
+        ][section]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -209,7 +214,9 @@ class SnapshotTreeModel(QAbstractItemModel):
             if column == NAME:
                 return entry.name
             if column == SIZE:
-                return "" if entry.is_dir else size(item.version.size if item.version else entry.size)
+                return (
+                    "" if entry.is_dir else size(item.version.size if item.version else entry.size)
+                )
             moment = item.version.mtime if item.version and item.version.mtime else entry.mtime
             return when_exactly(moment) if moment else ""
         if role == Qt.ItemDataRole.CheckStateRole and column == NAME:
@@ -223,8 +230,9 @@ class SnapshotTreeModel(QAbstractItemModel):
             font.setItalic(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole and entry.deleted:
-            return QApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                                QPalette.ColorRole.Text)
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(item)
         if role == Qt.ItemDataRole.BackgroundRole and item.version:
@@ -235,14 +243,15 @@ class SnapshotTreeModel(QAbstractItemModel):
         tr = QCoreApplication.translate
         if item.version is not None:
             return tr("RestoreTree", "The version from {when} will be restored.").format(
-                when=when_exactly(item.version.time))
+                when=when_exactly(item.version.time)
+            )
         if item.entry is not None and item.entry.deleted:
             return tr("RestoreTree", "Deleted: it is in older backups but not in this one.")
         return None
 
     # -- check boxes -----------------------------------------------------------------------------
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
             return False
         state = Qt.CheckState(value)

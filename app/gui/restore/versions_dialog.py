@@ -40,8 +40,9 @@ class VersionsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.list.currentItemChanged.connect(
-            lambda cur, _prev: self.buttons.button(
-                QDialogButtonBox.StandardButton.Ok).setEnabled(cur is not None)
+            lambda cur, _prev: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+                cur is not None
+            )
         )
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(path, self))
@@ -54,16 +55,19 @@ class VersionsDialog(QDialog):
     def show_versions(self, versions: list[Version]) -> None:
         self._versions = sorted(versions, key=lambda v: v.time, reverse=True)
         for i, version in enumerate(self._versions):
-            item = QTreeWidgetItem([
-                when_exactly(version.time),
-                when_exactly(version.mtime) if version.mtime else "",
-                size(version.size),
-            ])
+            item = QTreeWidgetItem(
+                [
+                    when_exactly(version.time),
+                    when_exactly(version.mtime) if version.mtime else "",
+                    size(version.size),
+                ]
+            )
             item.setData(0, Qt.ItemDataRole.UserRole, i)
             self.list.addTopLevelItem(item)
         self.status.setText(self.tr("%n version(s) can be restored.", None, len(versions)))
-        if self._versions:
-            self.list.setCurrentItem(self.list.topLevelItem(0))
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(error_sentence(exc))

@@ -34,9 +34,9 @@ class WhatPage(QWizardPage):
         super().__init__()
         self.job = job
         self.setTitle(self.tr("What?"))
-        self.setSubTitle(self.tr(
-            "Tick the files and folders to bring back. Open a folder to see inside it."
-        ))
+        self.setSubTitle(
+            self.tr("Tick the files and folders to bring back. Open a folder to see inside it.")
+        )
         self.model = SnapshotTreeModel(job.session, job.bridge, self)
         self.model.selection_changed.connect(self._selection_changed)
         self.model.loading_changed.connect(self._loading_changed)
@@ -51,14 +51,18 @@ class WhatPage(QWizardPage):
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._current_changed())
 
         self.results = QStandardItemModel(self)
-        self.results.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Folder"), self.tr("Size")])
+        self.results.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Folder"), self.tr("Size")]
+        )
         self.results.itemChanged.connect(lambda *_: self._selection_changed())
         self.results_view = QTreeView(self)
         self.results_view.setModel(self.results)
         self.results_view.setRootIsDecorated(False)
         self.results_view.setUniformRowHeights(True)
         self.results_view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.results_view.selectionModel().currentChanged.connect(lambda *_: self._current_changed())
+        self.results_view.selectionModel().currentChanged.connect(
+            lambda *_: self._current_changed()
+        )
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.tree)
         self.stack.addWidget(self.results_view)
@@ -93,7 +97,7 @@ class WhatPage(QWizardPage):
         self._shown_snapshot: str | None = None
         self._pinned: dict[str, RestoreItem] = {}  # versions picked from search results
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         snap = self.job.snapshot
         if snap is not None and snap.snapshot_id != self._shown_snapshot:
             self._shown_snapshot = snap.snapshot_id
@@ -215,16 +219,17 @@ class WhatPage(QWizardPage):
 
     def _selection_changed(self) -> None:
         count = len(self.selection())
-        self._say(self.tr("%n item(s) chosen.", None, count) if count else
-                  self.tr("Nothing chosen yet."))
+        self._say(
+            self.tr("%n item(s) chosen.", None, count) if count else self.tr("Nothing chosen yet.")
+        )
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return bool(self.selection())
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         self.job.items = self.selection()
         return bool(self.job.items)
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         return WHERE

@@ -33,10 +33,12 @@ class WhenPage(QWizardPage):
         super().__init__()
         self.job = job
         self.setTitle(self.tr("When?"))
-        self.setSubTitle(self.tr(
-            "Pick the moment to go back to. Days with a backup are marked; the newest backup "
-            "is chosen for you."
-        ))
+        self.setSubTitle(
+            self.tr(
+                "Pick the moment to go back to. Days with a backup are marked; the newest backup "
+                "is chosen for you."
+            )
+        )
         self.calendar = QCalendarWidget(self)
         self.calendar.setGridVisible(False)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
@@ -73,9 +75,11 @@ class WhenPage(QWizardPage):
         for snap in snapshots:
             self.calendar.setDateTextFormat(local_day(snap.time), marked)
         if snapshots:
-            self.status.setText(self.tr(
-                "%n backup(s) from the last {days} days can be restored.", None, len(snapshots)
-            ).format(days=retention_days))
+            self.status.setText(
+                self.tr(
+                    "%n backup(s) from the last {days} days can be restored.", None, len(snapshots)
+                ).format(days=retention_days)
+            )
             self.choose_newest()
         else:
             self.status.setText(self.tr("There are no backups to restore from yet."))
@@ -101,16 +105,22 @@ class WhenPage(QWizardPage):
         on_day = [s for s in self.job.snapshots if local_day(s.time) == day]
         for snap in sorted(on_day, key=lambda s: s.seq, reverse=True):
             local = snap.time.astimezone()
-            item = QListWidgetItem(self.tr("{time} — from {device}").format(
-                time=local.strftime("%H:%M"), device=snap.device))
+            item = QListWidgetItem(
+                self.tr("{time} — from {device}").format(
+                    time=local.strftime("%H:%M"), device=snap.device
+                )
+            )
             item.setData(Qt.ItemDataRole.UserRole, snap.snapshot_id)
             self.moments.addItem(item)
         if not on_day:
             before = [s for s in self.job.snapshots if local_day(s.time) < day]
             if before:  # no backup that day: the state at that day is the last one before it
                 snap = before[-1]
-                item = QListWidgetItem(self.tr("As it was then (backup of {when})").format(
-                    when=snap.time.astimezone().strftime("%Y-%m-%d %H:%M")))
+                item = QListWidgetItem(
+                    self.tr("As it was then (backup of {when})").format(
+                        when=snap.time.astimezone().strftime("%Y-%m-%d %H:%M")
+                    )
+                )
                 item.setData(Qt.ItemDataRole.UserRole, snap.snapshot_id)
                 self.moments.addItem(item)
         if self.moments.count():
@@ -120,13 +130,11 @@ class WhenPage(QWizardPage):
     def _moment_chosen(self) -> None:
         item = self.moments.currentItem()
         chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        self.job.snapshot = next(
-            (s for s in self.job.snapshots if s.snapshot_id == chosen), None
-        )
+        self.job.snapshot = next((s for s in self.job.snapshots if s.snapshot_id == chosen), None)
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return self.job.snapshot is not None
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         return WHAT

@@ -28,7 +28,9 @@ class WherePage(QWizardPage):
         super().__init__()
         self.job = job
         self.setTitle(self.tr("Where?"))
-        self.setSubTitle(self.tr("Choose where the files go and what to do with files already there."))
+        self.setSubTitle(
+            self.tr("Choose where the files go and what to do with files already there.")
+        )
         self.original = QRadioButton(self.tr("To their original place"), self)
         self.elsewhere = QRadioButton(self.tr("Into another folder:"), self)
         self.original.setChecked(True)
@@ -46,11 +48,16 @@ class WherePage(QWizardPage):
         place_layout.addWidget(self.elsewhere)
         place_layout.addLayout(row)
 
-        self.keep_both = QRadioButton(self.tr(
-            "Keep both: the restored file gets \u201c(restored\u00a0date)\u201d added to its name"
-        ), self)
+        self.keep_both = QRadioButton(
+            self.tr(
+                "Keep both: the restored file gets \u201c(restored\u00a0date)\u201d added to its name"
+            ),
+            self,
+        )
         self.overwrite = QRadioButton(self.tr("Replace the file that is there"), self)
-        self.skip = QRadioButton(self.tr("Leave the file that is there, skip the restored one"), self)
+        self.skip = QRadioButton(
+            self.tr("Leave the file that is there, skip the restored one"), self
+        )
         self.keep_both.setChecked(True)
         self.policy = QButtonGroup(self)
         for button in (self.keep_both, self.overwrite, self.skip):
@@ -72,7 +79,7 @@ class WherePage(QWizardPage):
         self._place_changed()
         self.setCommitPage(True)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         self.count.setText(self.tr("%n item(s) will be restored.", None, len(self.job.items)))
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Restore"))
 
@@ -87,10 +94,10 @@ class WherePage(QWizardPage):
         if chosen:
             self.folder.setText(chosen)
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return self.original.isChecked() or bool(self.folder.text().strip())
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         self.job.target = Path(self.folder.text().strip()) if self.elsewhere.isChecked() else None
         if self.overwrite.isChecked():
             self.job.conflict = OVERWRITE
@@ -100,5 +107,5 @@ class WherePage(QWizardPage):
             self.job.conflict = KEEP_BOTH
         return True
 
-    def nextId(self) -> int:  # noqa: N802 - Qt override
+    def nextId(self) -> int:
         return PROGRESS

@@ -34,8 +34,13 @@ class RestoreWizard(QWizard):
         self.where = WherePage(self.job)
         self.progress = ProgressPage(self.job)
         self.done_page = DonePage(self.job)
-        for page_id, page in ((WHEN, self.when), (WHAT, self.what), (WHERE, self.where),
-                              (PROGRESS, self.progress), (DONE, self.done_page)):
+        for page_id, page in (
+            (WHEN, self.when),
+            (WHAT, self.what),
+            (WHERE, self.where),
+            (PROGRESS, self.progress),
+            (DONE, self.done_page),
+        ):
             self.setPage(page_id, page)
         self.progress.finished_restore.connect(self.restore_finished)
         self.finished.connect(self._close_session)
@@ -49,8 +54,9 @@ class RestoreWizard(QWizard):
                 status = None
             return snapshots, status.retention_days if status is not None else 30
 
-        bridge.run(load, lambda found: self.when.show_snapshots(*found), self.when.show_error,
-                   owner=self)
+        bridge.run(
+            load, lambda found: self.when.show_snapshots(*found), self.when.show_error, owner=self
+        )
 
     def _close_session(self) -> None:
         self.progress.cancel()

@@ -82,13 +82,18 @@ class AboutTab(QWidget):
 
     def check_updates(self) -> None:
         self.update_text.setText(self.tr("Checking…"))
-        self._bridge.run(self._controller.check_for_updates, self._show_update,
-                         lambda exc: self.update_text.setText(error_sentence(exc)), owner=self)
+        self._bridge.run(
+            self._controller.check_for_updates,
+            self._show_update,
+            lambda exc: self.update_text.setText(error_sentence(exc)),
+            owner=self,
+        )
 
     def _show_update(self, info: UpdateInfo) -> None:
         if info.available:
-            self.update_text.setText(self.tr("Keepsake {version} is available.").format(
-                version=info.latest))
+            self.update_text.setText(
+                self.tr("Keepsake {version} is available.").format(version=info.latest)
+            )
         elif info.latest is None:
             self.update_text.setText(self.tr("The service has no update information."))
         else:
@@ -101,10 +106,16 @@ class AboutTab(QWidget):
             folder.mkdir(parents=True, exist_ok=True)
             return str(folder)
 
-        self._bridge.run(ensure, lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path)),
-                         owner=self)
+        def show(path: str) -> None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+        self._bridge.run(ensure, show, owner=self)
 
     def load_report(self) -> None:
         self.report.show_message(self.tr("Loading…"))
-        self._bridge.run(self._controller.report, self.report.show_report,
-                         lambda exc: self.report.show_message(error_sentence(exc)), owner=self)
+        self._bridge.run(
+            self._controller.report,
+            self.report.show_report,
+            lambda exc: self.report.show_message(error_sentence(exc)),
+            owner=self,
+        )

@@ -22,18 +22,23 @@ from app.gui.wording import error_sentence
 class DeleteAccountDialog(QDialog):
     deleted = Signal()
 
-    def __init__(self, controller: Controller, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, controller: Controller, bridge: Bridge, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Delete my Keepsake account"))
         self.setMinimumWidth(520)
         self._controller = controller
         self._bridge = bridge
         self.word = self.tr("DELETE")
-        consequence = QLabel(self.tr(
-            "<b>This deletes every backup of every PC on this account.</b> Backup stops at once, "
-            "nothing can be restored any more, and all your data is removed from the service "
-            "within 30 days. This cannot be undone."
-        ), self)
+        consequence = QLabel(
+            self.tr(
+                "<b>This deletes every backup of every PC on this account.</b> Backup stops at once, "
+                "nothing can be restored any more, and all your data is removed from the service "
+                "within 30 days. This cannot be undone."
+            ),
+            self,
+        )
         consequence.setWordWrap(True)
         consequence.setObjectName("warning")
         self.password = QLineEdit(self)
@@ -47,7 +52,8 @@ class DeleteAccountDialog(QDialog):
         form.addRow(self.tr("Your password:"), self.password)
         form.addRow(self.tr("Type {word} to confirm:").format(word=self.word), self.confirm)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(self.tr("Delete my account and all backups"))
         self.ok.setObjectName("danger")
@@ -68,8 +74,9 @@ class DeleteAccountDialog(QDialog):
     def _delete(self) -> None:
         password, controller = self.password.text(), self._controller
         self.buttons.setEnabled(False)
-        self._bridge.run(lambda: controller.delete_account(password), self._done, self._failed,
-                         owner=self)
+        self._bridge.run(
+            lambda: controller.delete_account(password), self._done, self._failed, owner=self
+        )
 
     def _done(self, _result: object) -> None:
         self.deleted.emit()

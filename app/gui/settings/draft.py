@@ -20,7 +20,9 @@ class Draft(QObject):
     saved = Signal()
     failed = Signal(str)
 
-    def __init__(self, controller: Controller, bridge: Bridge, parent: QObject | None = None) -> None:
+    def __init__(
+        self, controller: Controller, bridge: Bridge, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
         self._bridge = bridge
@@ -31,8 +33,12 @@ class Draft(QObject):
         self._timer.timeout.connect(self.save_now)
 
     def load(self) -> None:
-        self._bridge.run(self._controller.settings, self._loaded,
-                         lambda exc: self.failed.emit(error_sentence(exc)), owner=self)
+        self._bridge.run(
+            self._controller.settings,
+            self._loaded,
+            lambda exc: self.failed.emit(error_sentence(exc)),
+            owner=self,
+        )
 
     def _loaded(self, settings: Settings) -> None:
         self.settings = settings
@@ -51,6 +57,9 @@ class Draft(QObject):
         if self.settings is None:
             return
         snapshot = copy.deepcopy(self.settings)
-        self._bridge.run(lambda: self._controller.save_settings(snapshot),
-                         lambda _s: self.saved.emit(),
-                         lambda exc: self.failed.emit(error_sentence(exc)), owner=self)
+        self._bridge.run(
+            lambda: self._controller.save_settings(snapshot),
+            lambda _s: self.saved.emit(),
+            lambda exc: self.failed.emit(error_sentence(exc)),
+            owner=self,
+        )

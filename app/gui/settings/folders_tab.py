@@ -32,13 +32,15 @@ class FoldersTab(QWidget):
         self.remove_button = QPushButton(self.tr("Stop protecting"), self)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
-        self.folders.currentRowChanged.connect(
-            lambda row: self.remove_button.setEnabled(row >= 0))
+        self.folders.currentRowChanged.connect(lambda row: self.remove_button.setEnabled(row >= 0))
         self.remove_button.setEnabled(False)
-        note = QLabel(self.tr(
-            "A folder you stop protecting is no longer backed up; its versions stay restorable "
-            "for the retention period."
-        ), self)
+        note = QLabel(
+            self.tr(
+                "A folder you stop protecting is no longer backed up; its versions stay restorable "
+                "for the retention period."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         note.setObjectName("muted")
         buttons = QHBoxLayout()
@@ -51,10 +53,13 @@ class FoldersTab(QWidget):
         chosen_layout.addLayout(buttons)
         chosen_layout.addWidget(note)
 
-        self.presets = QCheckBox(self.tr(
-            "Skip system files, caches and temporary files (recommended)"), self)
+        self.presets = QCheckBox(
+            self.tr("Skip system files, caches and temporary files (recommended)"), self
+        )
         self.patterns = QPlainTextEdit(self)
-        self.patterns.setPlaceholderText(self.tr("One pattern per line, e.g. *.iso or node_modules"))
+        self.patterns.setPlaceholderText(
+            self.tr("One pattern per line, e.g. *.iso or node_modules")
+        )
         self.patterns.setMaximumHeight(90)
         self.limit = QSpinBox(self)
         self.limit.setRange(0, 1_000_000)

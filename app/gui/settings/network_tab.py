@@ -17,11 +17,13 @@ class NetworkTab(QWidget):
         self.limit.setSingleStep(128)
         self.limit.setSuffix(" KB/s")
         self.limit.setSpecialValueText(self.tr("no limit"))
-        self.metered = QCheckBox(self.tr(
-            "Wait with uploads while on a metered connection (mobile data)"), self)
+        self.metered = QCheckBox(
+            self.tr("Wait with uploads while on a metered connection (mobile data)"), self
+        )
         self.battery = QCheckBox(self.tr("Wait with uploads while running on battery"), self)
-        note = QLabel(self.tr(
-            "A limit keeps video calls and games smooth while a large backup runs."), self)
+        note = QLabel(
+            self.tr("A limit keeps video calls and games smooth while a large backup runs."), self
+        )
         note.setWordWrap(True)
         note.setObjectName("muted")
         form = QFormLayout()

@@ -30,20 +30,24 @@ class PrivacyTab(QWidget):
         self._controller = controller
         self._bridge = bridge
         self.draft = draft
-        stores = QLabel(self.tr(
-            "<p><b>What the Keepsake service stores about you</b></p><ul>"
-            "<li>Your e-mail address, your password in scrambled (hashed) form, your plan and "
-            "payment state.</li>"
-            "<li>The names you gave your PCs, and when each last connected.</li>"
-            "<li>Your backups as encrypted blocks, and how much space they take. The service "
-            "cannot see file names, folder names or what is inside your files.</li>"
-            "<li>If you chose so: an encrypted copy of your recovery kit, which cannot be opened "
-            "without your passphrase.</li></ul>"
-            "<p>Keepsake sends no usage statistics unless you allow it below.</p>"
-        ), self)
+        stores = QLabel(
+            self.tr(
+                "<p><b>What the Keepsake service stores about you</b></p><ul>"
+                "<li>Your e-mail address, your password in scrambled (hashed) form, your plan and "
+                "payment state.</li>"
+                "<li>The names you gave your PCs, and when each last connected.</li>"
+                "<li>Your backups as encrypted blocks, and how much space they take. The service "
+                "cannot see file names, folder names or what is inside your files.</li>"
+                "<li>If you chose so: an encrypted copy of your recovery kit, which cannot be opened "
+                "without your passphrase.</li></ul>"
+                "<p>Keepsake sends no usage statistics unless you allow it below.</p>"
+            ),
+            self,
+        )
         stores.setWordWrap(True)
-        self.telemetry = QCheckBox(self.tr(
-            "Send anonymous usage statistics to help improve Keepsake"), self)
+        self.telemetry = QCheckBox(
+            self.tr("Send anonymous usage statistics to help improve Keepsake"), self
+        )
         self.telemetry.toggled.connect(self._edited)
         self.export_button = QPushButton(self.tr("Export my data…"), self)
         self.export_button.clicked.connect(self.choose_export)
@@ -80,7 +84,8 @@ class PrivacyTab(QWidget):
     def choose_export(self) -> None:
         start = str(Path(platformdirs.user_documents_dir()) / "keepsake-my-data.json")
         chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export my data"), start, self.tr("JSON files (*.json)"))
+            self, self.tr("Export my data"), start, self.tr("JSON files (*.json)")
+        )
         if chosen:
             self.export_to(Path(chosen))
 
@@ -95,9 +100,14 @@ class PrivacyTab(QWidget):
 
     def open_delete(self) -> DeleteAccountDialog:
         dialog = DeleteAccountDialog(self._controller, self._bridge, self)
-        dialog.deleted.connect(lambda: self.say(self.tr(
-            "Your account is deleted. All your backups are removed from the service within "
-            "30 days.")))
+        dialog.deleted.connect(
+            lambda: self.say(
+                self.tr(
+                    "Your account is deleted. All your backups are removed from the service within "
+                    "30 days."
+                )
+            )
+        )
         dialog.open()
         return dialog
 

@@ -30,24 +30,41 @@ class ReportView(QWidget):
         if report.finished is None:
             self.summary.setText(self.tr("No backup has finished since Keepsake started."))
         else:
-            self.summary.setText(self.tr(
-                "Last backup {when}: {new} new, {changed} changed and {same} unchanged files."
-            ).format(when=ago(report.finished, now), new=report.files_new,
-                     changed=report.files_changed, same=report.files_unmodified))
+            self.summary.setText(
+                self.tr(
+                    "Last backup {when}: {new} new, {changed} changed and {same} unchanged files."
+                ).format(
+                    when=ago(report.finished, now),
+                    new=report.files_new,
+                    changed=report.files_changed,
+                    same=report.files_unmodified,
+                )
+            )
         self.tree.clear()
         covered = self._section(self.tr("Backed up"), len(report.folders))
         for folder in report.folders:
-            why = (self.tr("missing: the folder is not there")
-                   if folder in report.missing_folders else self.tr("protected"))
+            why = (
+                self.tr("missing: the folder is not there")
+                if folder in report.missing_folders
+                else self.tr("protected")
+            )
             QTreeWidgetItem(covered, [folder, why])
         left_out = self._section(self.tr("Left out on purpose"), len(report.excluded))
         for path, why in report.excluded:
             QTreeWidgetItem(left_out, [path, why])
-        unreadable = self._section(self.tr("Could not be read (tried again later)"),
-                                   len(report.unreadable))
+        unreadable = self._section(
+            self.tr("Could not be read (tried again later)"), len(report.unreadable)
+        )
         for problem in report.unreadable:
-            QTreeWidgetItem(unreadable, [problem.path, self.tr("{reason} (since {when})").format(
-                reason=problem.reason, when=when_exactly(problem.since))])
+            QTreeWidgetItem(
+                unreadable,
+                [
+                    problem.path,
+                    self.tr("{reason} (since {when})").format(
+                        reason=problem.reason, when=when_exactly(problem.since)
+                    ),
+                ],
+            )
         covered.setExpanded(True)
         unreadable.setExpanded(True)
 

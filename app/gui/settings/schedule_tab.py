@@ -13,14 +13,18 @@ class ScheduleTab(QWidget):
     def __init__(self, draft: Draft) -> None:
         super().__init__()
         self.draft = draft
-        self.continuous = QCheckBox(self.tr(
-            "Back up changes continuously, within moments of saving a file"), self)
+        self.continuous = QCheckBox(
+            self.tr("Back up changes continuously, within moments of saving a file"), self
+        )
         self.daily = QTimeEdit(self)
         self.daily.setDisplayFormat("HH:mm")
-        note = QLabel(self.tr(
-            "Once a day Keepsake also checks every protected file, so nothing is missed. If the "
-            "PC is off at that time, the check runs when it is next on."
-        ), self)
+        note = QLabel(
+            self.tr(
+                "Once a day Keepsake also checks every protected file, so nothing is missed. If the "
+                "PC is off at that time, the check runs when it is next on."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         note.setObjectName("muted")
         form = QFormLayout()

@@ -16,10 +16,13 @@ class SecurityTab(QWidget):
         super().__init__()
         self._controller = controller
         self._bridge = bridge
-        explain = QLabel(self.tr(
-            "Your files are encrypted on this PC before they leave it. The key lives in this PC's "
-            "keychain and in your recovery kit — nowhere else. Keep a current kit somewhere safe."
-        ), self)
+        explain = QLabel(
+            self.tr(
+                "Your files are encrypted on this PC before they leave it. The key lives in this PC's "
+                "keychain and in your recovery kit — nowhere else. Keep a current kit somewhere safe."
+            ),
+            self,
+        )
         explain.setWordWrap(True)
         self.export_button = QPushButton(self.tr("Save the recovery kit again…"), self)
         self.change_button = QPushButton(self.tr("Change the passphrase…"), self)
@@ -52,8 +55,11 @@ class SecurityTab(QWidget):
 
     def open_import(self) -> ImportDialog:
         dialog = ImportDialog(self._controller, self._bridge, self)
-        dialog.imported.connect(lambda n: self.message.setText(
-            self.tr("The kit opened a backup with %n snapshot(s).", None, n)))
+        dialog.imported.connect(
+            lambda n: self.message.setText(
+                self.tr("The kit opened a backup with %n snapshot(s).", None, n)
+            )
+        )
         dialog.open()
         return dialog
 
@@ -61,8 +67,9 @@ class SecurityTab(QWidget):
         self.sign_out_button.setEnabled(False)
         self._bridge.run(
             self._controller.sign_out,
-            lambda _r: self.message.setText(self.tr(
-                "This PC is signed out; backups stopped. Start Keepsake again to sign in.")),
+            lambda _r: self.message.setText(
+                self.tr("This PC is signed out; backups stopped. Start Keepsake again to sign in.")
+            ),
             lambda exc: self.message.setText(error_sentence(exc)),
             owner=self,
         )

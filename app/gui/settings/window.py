@@ -44,10 +44,24 @@ class SettingsWindow(QWidget):
         self.security = SecurityTab(controller, bridge)
         self.privacy = PrivacyTab(controller, bridge, self.draft)
         self.about = AboutTab(controller, bridge, self.draft)
-        names = (self.tr("Folders"), self.tr("Schedule"), self.tr("Network"),
-                 self.tr("Account"), self.tr("Security"), self.tr("Privacy"), self.tr("About"))
-        pages = (self.folders, self.schedule, self.network, self.account, self.security,
-                 self.privacy, self.about)
+        names = (
+            self.tr("Folders"),
+            self.tr("Schedule"),
+            self.tr("Network"),
+            self.tr("Account"),
+            self.tr("Security"),
+            self.tr("Privacy"),
+            self.tr("About"),
+        )
+        pages = (
+            self.folders,
+            self.schedule,
+            self.network,
+            self.account,
+            self.security,
+            self.privacy,
+            self.about,
+        )
         self.side = QListWidget(self)
         self.side.setObjectName("sideList")
         self.side.setFixedWidth(170)
@@ -91,7 +105,7 @@ class SettingsWindow(QWidget):
         self.error.setText(sentence)
         self.error.show()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.draft.pending:
             self.draft.save_now()
         super().closeEvent(event)
