@@ -2,16 +2,23 @@
 
 Why a wrapper of our own: `os.wait4` hands back the resource usage of exactly the child we
 started (and anything it waited for), so each step gets its own peak RSS without /usr/bin/time
-or parsing. Output goes to log files in the work folder, not pipes, so a chatty tool cannot
-block and the logs stay for a post-mortem.
+or parsing. But Linux carries a process's peak RSS across fork and exec (the exec'ing process
+keeps the high-water mark of the memory it replaces), so a command started straight from this
+process would report at least this process's own peak (the tree generator, the hashing of
+restores: hundreds of MiB) for every tool alike. Each command is therefore started by a tiny
+launcher process (`python -S`, a few MiB), which times it and reports its `wait4` figures; the
+launcher's own start-up is not counted. Output goes to log files in the work folder, not pipes,
+so a chatty tool cannot block and the logs stay for a post-mortem.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +39,19 @@ class Measured:
     stderr: str
 
 
+# The launcher: starts argv[2:], waits for it, writes "seconds peak_rss_kib exit_code" to argv[1].
+# `-S -E`: no site packages, no PYTHONPATH, so it stays a few MiB whatever the environment.
+_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}\\n")
+"""
+
+
 def run_measured(
     argv: list[str],
     *,
@@ -46,42 +66,58 @@ def run_measured(
     """Runs `argv`, feeding `stdin_text`, and returns its timing and peak RSS (KiB)."""
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / f"{name}.out", log_dir / f"{name}.err"
+    figures = log_dir / f"{name}.measure"
+    figures.unlink(missing_ok=True)
+    launcher = [sys.executable, "-S", "-E", "-c", _LAUNCHER, str(figures), *argv]
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.perf_counter()
         proc = subprocess.Popen(
-            argv,
+            launcher,
             stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
             stdout=out,
             stderr=err,
             env=env,
             cwd=cwd,
+            start_new_session=True,  # the launcher and the command: one group to kill
         )
-        if stdin_text is not None and proc.stdin is not None:
-            try:
-                proc.stdin.write(stdin_text.encode())
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass
-        killer = threading.Timer(timeout, proc.kill)
+        killer = threading.Timer(timeout, _kill_group, (proc.pid,))
         killer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            if stdin_text is not None and proc.stdin is not None:
+                try:
+                    proc.stdin.write(stdin_text.encode())
+                    proc.stdin.close()
+                except BrokenPipeError:
+                    pass
+            proc.wait()
+        except BaseException:
+            _kill_group(proc.pid)
+            raise
         finally:
             killer.cancel()
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = out_path.read_text(errors="replace")
+    stderr = err_path.read_text(errors="replace")
+    try:
+        seconds_text, rss_text, code_text = figures.read_text().split()
+    except (OSError, ValueError):
+        # The launcher itself failed (e.g. the program does not exist): its error is in stderr.
+        seconds_text, rss_text, code_text = "0", "0", str(proc.returncode or 127)
     result = Measured(
         argv=argv,
-        seconds=seconds,
-        peak_rss_kib=int(usage.ru_maxrss),
-        returncode=proc.returncode,
-        stdout=out_path.read_text(errors="replace"),
-        stderr=err_path.read_text(errors="replace"),
+        seconds=float(seconds_text),
+        peak_rss_kib=int(rss_text),
+        returncode=int(code_text),
+        stdout=stdout,
+        stderr=stderr,
     )
     if check and result.returncode != 0:
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
         raise StepFailed(f"{name}: {' '.join(argv)} exited {result.returncode}\n{tail}")
     return result
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def tree_bytes(path: Path) -> int:

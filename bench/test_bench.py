@@ -88,6 +88,21 @@ def test_run_measured_reports_the_childs_own_peak_rss(tmp_path: Path) -> None:
     assert small.peak_rss_kib < 100 * 1024
 
 
+def test_run_measured_is_not_charged_with_the_callers_own_peak(tmp_path: Path) -> None:
+    # Linux hands a process's peak RSS on across fork and exec: a command started directly by a
+    # big benchmark process would report the benchmark's peak, not its own.
+    ballast = bytearray(300 * 1024 * 1024)
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    small = run_measured([sys.executable, "-c", "pass"], log_dir=tmp_path, name="small")
+    del ballast
+    assert small.peak_rss_kib < 100 * 1024
+
+
+def test_run_measured_reports_a_missing_program_as_a_failed_step(tmp_path: Path) -> None:
+    with pytest.raises(StepFailed):
+        run_measured(["no-such-program-here"], log_dir=tmp_path, name="missing")
+
+
 def test_run_measured_feeds_stdin_and_fails_loudly(tmp_path: Path) -> None:
     echo = "import sys; print(sys.stdin.readline().strip()[::-1])"
     out = run_measured([sys.executable, "-c", echo], log_dir=tmp_path, name="e", stdin_text="abc\n")

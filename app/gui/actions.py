@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
-from app.controller import Controller, pause_until_tomorrow
+from app.controller import AccountStatus, Controller, pause_until_tomorrow
 from app.gui.bridge import Bridge
 from app.gui.wording import error_sentence, phase_name
 
@@ -49,6 +49,8 @@ class Actions(QObject):
         self.account = self._action(self.tr("Account && subscription…"), self.open_account.emit)
         self.status = self._action(self.tr("Show status"), self.open_status.emit)
         self.quit = self._action(self.tr("Quit Keepsake"), self.quit_requested.emit)
+        self._state: Any = None
+        self._locked = False
         self.set_ready(False)
         bridge.state_changed.connect(self.on_state)
 
@@ -71,14 +73,22 @@ class Actions(QObject):
         if ready:
             self.resume.setEnabled(False)
 
+    def on_account(self, status: AccountStatus) -> None:
+        """A locked subscription locks backup and restore: the buttons say so by being off."""
+        self._locked = status.locked
+        self.on_state(self._state)
+
     def on_state(self, state: Any) -> None:
-        phase = phase_name(state)
+        self._state = state
+        if state is None:
+            return
+        phase = "locked" if self._locked else phase_name(state)
         paused = phase == "paused"
         self.resume.setEnabled(paused)
         self.pause_hour.setEnabled(not paused and phase != "locked")
         self.pause_tomorrow.setEnabled(not paused and phase != "locked")
         self.back_up_now.setEnabled(phase not in ("scanning", "uploading", "locked"))
-        self.restore.setEnabled(True)
+        self.restore.setEnabled(phase != "locked")
         self.account.setEnabled(True)
 
     def _call(self, fn: Callable[[], Any]) -> None:

@@ -50,6 +50,7 @@ class Desktop(QObject):
         self.bridge.state_changed.connect(self.notifier.on_state)
         self.account.updated.connect(self.presence.set_account)
         self.account.updated.connect(self.notifier.on_account)
+        self.account.updated.connect(self.actions.on_account)
         self.actions.failed.connect(self.notifier.on_failure)
         self.actions.quit_requested.connect(self.quit)
         self.windows.setup_finished.connect(self._setup_finished)

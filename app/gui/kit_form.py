@@ -86,11 +86,10 @@ class KitForm(QWidget):
         where.addWidget(self.location, 1)
         where.addWidget(browse)
         self.upload = QCheckBox(
-            self.tr(
-                "Also keep an encrypted copy on the Keepsake service (useless without the passphrase)"
-            ),
-            self,
+            self.tr("Also keep an encrypted copy on the Keepsake service"), self
         )
+        upload_hint = QLabel(self.tr("The copy cannot be opened without your passphrase."), self)
+        upload_hint.setObjectName("muted")
 
         form = QFormLayout()
         form.addRow(self.tr("Passphrase:"), self.passphrase)
@@ -99,6 +98,7 @@ class KitForm(QWidget):
         form.addRow("", self.feedback)
         form.addRow(self.tr("Save the kit to:"), where)
         form.addRow("", self.upload)
+        form.addRow("", upload_hint)
 
         self.save_button = QPushButton(self.tr("Save recovery kit"), self)
         self.save_button.setObjectName("primary")
@@ -114,11 +114,7 @@ class KitForm(QWidget):
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kept = QCheckBox(
-            self.tr(
-                "I have saved my recovery kit and I know its passphrase. I understand that without "
-                "them my files cannot be recovered."
-            ),
-            self,
+            self.tr("I have saved my recovery kit and I know its passphrase"), self
         )
         self.kept.setEnabled(False)
         self.kept.toggled.connect(lambda _on: self.complete_changed.emit())
@@ -190,9 +186,9 @@ class KitForm(QWidget):
         where = self.tr("Saved to {path}.").format(path=html.escape(str(result.path)))
         if result.uploaded:
             where += " " + self.tr("An encrypted copy is stored on the Keepsake service.")
-        code = self.tr(
-            "Your recovery code (it opens the kit too — write it down): <b>{code}</b>"
-        ).format(code=html.escape(result.recovery_code))
+        code = self.tr("Your recovery code opens the kit too — write it down:")
+        code += '<br><span style="font-family: monospace; font-size: 13pt; font-weight: 600">'
+        code += f"{html.escape(result.recovery_code)}</span>"
         self.outcome.setObjectName("success")
         self.outcome.setText(f"{where}<br>{code}")
         self.outcome.style().unpolish(self.outcome)

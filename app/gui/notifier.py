@@ -38,15 +38,15 @@ class NoticePolicy:
         self._warnings_told: set[tuple[str, str | None]] = set()
 
     def on_state(self, state: Any, now: datetime) -> list[Notice]:
-        tr = QCoreApplication.translate
+        translate = QCoreApplication.translate
         notices: list[Notice] = []
         phase = phase_name(state)
         if phase == "error" and self._phase != "error":
-            message = getattr(state, "message", None) or tr("Notifier", "unknown reason")
+            message = getattr(state, "message", None) or translate("Notifier", "unknown reason")
             notices.append(
                 Notice(
-                    tr("Notifier", "Backup failed"),
-                    tr("Notifier", "Keepsake could not finish the backup: {why}").format(
+                    translate("Notifier", "Backup failed"),
+                    translate("Notifier", "Keepsake could not finish the backup: {why}").format(
                         why=message
                     ),
                     True,
@@ -55,7 +55,7 @@ class NoticePolicy:
         if phase == "locked" and self._phase != "locked":
             notices.append(
                 Notice(
-                    tr("Notifier", "Backups are locked"),
+                    translate("Notifier", "Backups are locked"),
                     locked_sentence(state.locked_reason, state.locked_since, now),
                     True,
                 )
@@ -67,8 +67,8 @@ class NoticePolicy:
         if finished and problems:
             notices.append(
                 Notice(
-                    tr("Notifier", "Some files were not backed up"),
-                    tr(
+                    translate("Notifier", "Some files were not backed up"),
+                    translate(
                         "Notifier",
                         "%n item(s) could not be backed up. Open Keepsake to see why.",
                         None,
@@ -90,11 +90,11 @@ class NoticePolicy:
             return []
         self._stale_told_on = today
         days = (now - last).days
-        tr = QCoreApplication.translate
+        translate = QCoreApplication.translate
         return [
             Notice(
-                tr("Notifier", "No backup for %n day(s)", None, days),
-                tr(
+                translate("Notifier", "No backup for %n day(s)", None, days),
+                translate(
                     "Notifier",
                     "Your files have not been backed up for %n day(s). Open Keepsake to "
                     "see what is wrong.",
@@ -122,11 +122,11 @@ class NoticePolicy:
         return notices
 
     def restore_finished(self, outcome: RestoreOutcome) -> Notice:
-        tr = QCoreApplication.translate
+        translate = QCoreApplication.translate
         if outcome.failures:
             return Notice(
-                tr("Notifier", "Restore finished with problems"),
-                tr(
+                translate("Notifier", "Restore finished with problems"),
+                translate(
                     "Notifier",
                     "%n file(s) could not be restored. The restore window lists them and why.",
                     None,
@@ -136,13 +136,13 @@ class NoticePolicy:
             )
         if outcome.cancelled:
             return Notice(
-                tr("Notifier", "Restore stopped"),
-                tr("Notifier", "The restore was cancelled."),
+                translate("Notifier", "Restore stopped"),
+                translate("Notifier", "The restore was cancelled."),
                 False,
             )
         return Notice(
-            tr("Notifier", "Restore finished"),
-            tr("Notifier", "%n file(s) were restored.", None, outcome.files_restored),
+            translate("Notifier", "Restore finished"),
+            translate("Notifier", "%n file(s) were restored.", None, outcome.files_restored),
             False,
         )
 

@@ -56,18 +56,18 @@ def estimate_bits(text: str) -> float:
 
 
 def strength(text: str) -> Strength:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if len(text) < MIN_LENGTH:
         return Strength(
             0,
-            tr("Passphrase", "Too short — use at least {n} characters").format(n=MIN_LENGTH),
+            translate("Passphrase", "Too short — use at least {n} characters").format(n=MIN_LENGTH),
             False,
         )
     bits = estimate_bits(text)
     if bits < 40:
-        return Strength(1, tr("Passphrase", "Weak — add more words or characters"), True)
+        return Strength(1, translate("Passphrase", "Weak — add more words or characters"), True)
     if bits < 60:
-        return Strength(2, tr("Passphrase", "Fair"), True)
+        return Strength(2, translate("Passphrase", "Fair"), True)
     if bits < 80:
-        return Strength(3, tr("Passphrase", "Good"), True)
-    return Strength(4, tr("Passphrase", "Strong"), True)
+        return Strength(3, translate("Passphrase", "Good"), True)
+    return Strength(4, translate("Passphrase", "Strong"), True)

@@ -7,7 +7,9 @@ launch brings it back), and it offers Quit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import html
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -16,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,13 +38,13 @@ class StatusWindow(QWidget):
         self.setObjectName("StatusWindow")
         self.setWindowTitle(self.tr("Keepsake"))
         self.setWindowIcon(app_icon())
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
         self._has_tray = tray
 
         self.icon = QLabel(self)
         self.icon.setFixedSize(48, 48)
         self.headline = QLabel(self)
-        self.headline.setObjectName("headline")
+        self.headline.setObjectName("statusHeadline")
         self.headline.setWordWrap(True)
         self.detail = QLabel(self)
         self.detail.setWordWrap(True)
@@ -68,9 +69,7 @@ class StatusWindow(QWidget):
         self.backup_button = _button(actions.back_up_now.text(), self)
         self.backup_button.setObjectName("primary")
         self.backup_button.clicked.connect(actions.back_up_now.trigger)
-        self.pause_button = QToolButton(self)
-        self.pause_button.setText(self.tr("Pause"))
-        self.pause_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.pause_button = QPushButton(self.tr("Pause"), self)
         pause_menu = QMenu(self.pause_button)
         pause_menu.addAction(actions.pause_hour)
         pause_menu.addAction(actions.pause_tomorrow)
@@ -130,16 +129,24 @@ class StatusWindow(QWidget):
         self.progress.setVisible(summary.percent is not None)
         if summary.percent is not None:
             self.progress.setValue(summary.percent)
+        self._fit()
 
     def notify(self, title: str, text: str, warning: bool) -> None:
         """Without a tray there are no balloons: the newest notice shows as a banner here."""
         self.banner.setProperty("warning", warning)
-        self.banner.setText(f"<b>{title}</b><br>{text}")
+        self.banner.setText(f"<b>{html.escape(title)}</b><br>{html.escape(text)}")
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
         self.banner.show()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow (never shrink below the minimum) when a longer sentence wraps onto more lines."""
+        if self.isVisible():
+            QTimer.singleShot(0, self.adjustSize)
 
     def bring_forward(self) -> None:
+        self.adjustSize()
         self.show()
         self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         self.raise_()

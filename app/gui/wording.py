@@ -53,9 +53,9 @@ def phase_name(state: Any) -> str:
 
 def summarize(state: Any, now: datetime) -> Summary:
     """The protection state in words; `state` is an app.protect ProtectionState (or None)."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if state is None:
-        return Summary(Look.OFFLINE, tr("Wording", "Starting…"), "", None)
+        return Summary(Look.OFFLINE, translate("Wording", "Starting…"), "", None)
     phase = phase_name(state)
     last = getattr(state, "last_success", None)
     if phase in ("scanning", "uploading"):
@@ -63,9 +63,9 @@ def summarize(state: Any, now: datetime) -> Summary:
     if phase == "paused":
         until = getattr(state, "paused_until", None)
         if until is None:
-            text = tr("Wording", "Paused — backups resume when you choose Resume")
+            text = translate("Wording", "Paused — backups resume when you choose Resume")
         else:
-            text = tr("Wording", "Paused until {when}").format(when=clock_time(until, now))
+            text = translate("Wording", "Paused until {when}").format(when=clock_time(until, now))
         return Summary(Look.PAUSED, text, _last_line(last, now), None)
     if phase == "locked":
         return Summary(
@@ -77,38 +77,44 @@ def summarize(state: Any, now: datetime) -> Summary:
             None,
         )
     if phase == "offline":
-        text = tr("Wording", "Offline — Keepsake will back up when the service can be reached")
+        text = translate(
+            "Wording", "Offline — Keepsake will back up when the service can be reached"
+        )
         return Summary(Look.OFFLINE, text, _last_line(last, now), None)
     if phase == "error":
-        message = getattr(state, "message", None) or tr("Wording", "the last backup failed")
-        text = tr("Wording", "Needs attention — {problem}").format(problem=message)
+        message = getattr(state, "message", None) or translate("Wording", "the last backup failed")
+        text = translate("Wording", "Needs attention — {problem}").format(problem=message)
         return Summary(Look.ATTENTION, text, _last_line(last, now), None)
     if last is None:
         return Summary(
             Look.ATTENTION,
-            tr("Wording", "Not backed up yet"),
-            tr("Wording", "The first backup starts as soon as it can."),
+            translate("Wording", "Not backed up yet"),
+            translate("Wording", "The first backup starts as soon as it can."),
             None,
         )
     problems = len(getattr(state, "problems", None) or ())
     if now - _aware(last) > STALE_AFTER:
         days = (now - _aware(last)).days
-        text = tr("Wording", "Needs attention — no backup for %n day(s)", None, days)
+        text = translate("Wording", "Needs attention — no backup for %n day(s)", None, days)
         return Summary(Look.ATTENTION, text, _last_line(last, now), None)
-    text = tr("Wording", "Protected — last backup {when}").format(when=ago(last, now))
-    detail = tr("Wording", "%n item(s) could not be backed up.", None, problems) if problems else ""
+    text = translate("Wording", "Protected — last backup {when}").format(when=ago(last, now))
+    detail = (
+        translate("Wording", "%n item(s) could not be backed up.", None, problems)
+        if problems
+        else ""
+    )
     return Summary(Look.ATTENTION if problems else Look.PROTECTED, text, detail, None)
 
 
 def _working(state: Any, phase: str) -> Summary:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     done, total = state.bytes_done or 0, state.bytes_total or 0
     if phase == "scanning":
-        text = tr("Wording", "Looking for changes…")
+        text = translate("Wording", "Looking for changes…")
         return Summary(Look.WORKING, text, state.current_file or "", None)
     percent = int(done * 100 / total) if total else 0
-    text = tr("Wording", "Backing up — {percent}% done").format(percent=percent)
-    detail = tr("Wording", "{done} of {total} files, {bytes_done} of {bytes_total}").format(
+    text = translate("Wording", "Backing up — {percent}% done").format(percent=percent)
+    detail = translate("Wording", "{done} of {total} files, {bytes_done} of {bytes_total}").format(
         done=state.files_done,
         total=state.files_total,
         bytes_done=size(done),
@@ -116,32 +122,36 @@ def _working(state: Any, phase: str) -> Summary:
     )
     eta = getattr(state, "eta_seconds", None)
     if eta:
-        detail += " · " + tr("Wording", "about {time} left").format(time=duration(eta))
+        detail += " · " + translate("Wording", "about {time} left").format(time=duration(eta))
     return Summary(Look.WORKING, text, detail, percent)
 
 
 def _last_line(last: datetime | None, now: datetime) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if last is None:
-        return tr("Wording", "No backup has finished yet.")
-    return tr("Wording", "Last backup {when}.").format(when=ago(last, now))
+        return translate("Wording", "No backup has finished yet.")
+    return translate("Wording", "Last backup {when}.").format(when=ago(last, now))
 
 
 def locked_sentence(reason: str | None, since: Any, now: datetime) -> str:
     """Why backup and restore are locked, and since when, in one sentence."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     why = {
-        "payment_overdue": tr("Wording", "payment is overdue"),
-        "overdue": tr("Wording", "payment is overdue"),
-        "inactive": tr("Wording", "the free account expired after a long time without backups"),
-        "ended": tr("Wording", "the subscription has ended"),
-        "subscription_ended": tr("Wording", "the subscription has ended"),
-        "deleted_by_owner": tr("Wording", "the account is being deleted"),
-    }.get(reason or "", tr("Wording", "of the subscription's state"))
+        "payment_overdue": translate("Wording", "payment is overdue"),
+        "overdue": translate("Wording", "payment is overdue"),
+        "inactive": translate(
+            "Wording", "the free account expired after a long time without backups"
+        ),
+        "ended": translate("Wording", "the subscription has ended"),
+        "subscription_ended": translate("Wording", "the subscription has ended"),
+        "deleted_by_owner": translate("Wording", "the account is being deleted"),
+    }.get(reason or "", translate("Wording", "of the subscription's state"))
     when = parse_time(since)
     if when is None:
-        return tr("Wording", "Locked — backup and restore are paused because {why}").format(why=why)
-    return tr(
+        return translate("Wording", "Locked — backup and restore are paused because {why}").format(
+            why=why
+        )
+    return translate(
         "Wording", "Locked since {date} — backup and restore are paused because {why}"
     ).format(date=day(when), why=why)
 
@@ -162,24 +172,24 @@ def _aware(moment: datetime) -> datetime:
 
 
 def ago(moment: datetime, now: datetime) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     seconds = int((now - _aware(moment)).total_seconds())
     if seconds < 60:
-        return tr("Wording", "just now")
+        return translate("Wording", "just now")
     if seconds < 3600:
-        return tr("Wording", "%n minute(s) ago", None, seconds // 60)
+        return translate("Wording", "%n minute(s) ago", None, seconds // 60)
     if seconds < 86400:
-        return tr("Wording", "%n hour(s) ago", None, seconds // 3600)
-    return tr("Wording", "%n day(s) ago", None, seconds // 86400)
+        return translate("Wording", "%n hour(s) ago", None, seconds // 3600)
+    return translate("Wording", "%n day(s) ago", None, seconds // 86400)
 
 
 def duration(seconds: float) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if seconds < 90:
-        return tr("Wording", "a minute")
+        return translate("Wording", "a minute")
     if seconds < 5400:
-        return tr("Wording", "%n minute(s)", None, round(seconds / 60))
-    return tr("Wording", "%n hour(s)", None, round(seconds / 3600))
+        return translate("Wording", "%n minute(s)", None, round(seconds / 60))
+    return translate("Wording", "%n hour(s)", None, round(seconds / 3600))
 
 
 def _qt(moment: datetime) -> QDateTime:
@@ -188,18 +198,19 @@ def _qt(moment: datetime) -> QDateTime:
 
 def clock_time(moment: datetime, now: datetime) -> str:
     """'14:30' today, 'tomorrow 06:00', or a short date and time."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     local, today = _aware(moment).astimezone(), now.astimezone()
     hhmm = QLocale().toString(_qt(moment).time(), QLocale.FormatType.ShortFormat)
     if local.date() == today.date():
         return hhmm
     if local.date() == (today + timedelta(days=1)).date():
-        return tr("Wording", "tomorrow {time}").format(time=hhmm)
+        return translate("Wording", "tomorrow {time}").format(time=hhmm)
     return when_exactly(moment)
 
 
 def day(moment: datetime) -> str:
-    return QLocale().toString(_qt(moment).date(), QLocale.FormatType.LongFormat)
+    """'23 November 2026' (no weekday: it makes sentences long and says little)."""
+    return QLocale().toString(_qt(moment).date(), "d MMMM yyyy")
 
 
 def when_exactly(moment: datetime) -> str:
@@ -214,28 +225,30 @@ def size(n: int | float | None) -> str:
 
 def error_sentence(exc: BaseException) -> str:
     """An error as one sentence for a person: the engine's own words for expected failures."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if isinstance(exc, WrongPassphrase):
-        return tr("Wording", "That passphrase or recovery code does not open this recovery kit.")
+        return translate(
+            "Wording", "That passphrase or recovery code does not open this recovery kit."
+        )
     if isinstance(exc, AuthenticationFailed):
-        return tr("Wording", "The service did not accept the e-mail address and password.")
+        return translate("Wording", "The service did not accept the e-mail address and password.")
     if isinstance(exc, SubscriptionLocked):
         return locked_sentence(exc.reason, exc.since, datetime.now(UTC))
     if isinstance(exc, QuotaExceeded):
-        return tr("Wording", "Your storage is full: {used} of {allowed} used.").format(
+        return translate("Wording", "Your storage is full: {used} of {allowed} used.").format(
             used=size(exc.used), allowed=size(exc.allowed)
         )
     if isinstance(exc, Retryable):
-        return tr("Wording", "The Keepsake service could not be reached ({detail}).").format(
+        return translate("Wording", "The Keepsake service could not be reached ({detail}).").format(
             detail=str(exc)
         )
     if isinstance(exc, IntegrityError):
-        return tr("Wording", "Damaged data was found and not used: {detail}").format(
+        return translate("Wording", "Damaged data was found and not used: {detail}").format(
             detail=str(exc)
         )
     if isinstance(exc, KeepsakeError | OSError):
         text = str(exc) or exc.__class__.__name__
         return text[:1].upper() + text[1:]
-    return tr("Wording", "Something unexpected went wrong: {detail}").format(
+    return translate("Wording", "Something unexpected went wrong: {detail}").format(
         detail=f"{exc.__class__.__name__}: {exc}"
     )

@@ -13,48 +13,50 @@ from app.gui.wording import day, parse_time
 
 
 def plan_name(plan: str) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        "FREE": tr("Account", "Free"),
-        "PRO": tr("Account", "Pro"),
-        "UNLIMITED": tr("Account", "Unlimited"),
+        "FREE": translate("Account", "Free"),
+        "PRO": translate("Account", "Pro"),
+        "UNLIMITED": translate("Account", "Unlimited"),
     }.get(plan.upper(), plan.title())
 
 
 def state_sentence(status: AccountStatus) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if status.state == "overdue":
-        return tr("Account", "Payment is overdue: backup and restore are locked until it is paid.")
+        return translate(
+            "Account", "Payment is overdue: backup and restore are locked until it is paid."
+        )
     if status.state == "ended":
-        return tr("Account", "The subscription has ended: backup and restore are locked.")
+        return translate("Account", "The subscription has ended: backup and restore are locked.")
     paid = parse_time(status.paid_until)
     if paid is not None:
-        return tr("Account", "Active, paid until {date}.").format(date=day(paid))
-    return tr("Account", "Active.")
+        return translate("Account", "Active, paid until {date}.").format(date=day(paid))
+    return translate("Account", "Active.")
 
 
 def warning_sentence(warning: AccountWarning) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     when = parse_time(warning.date)
     date = day(when) if when is not None else ""
     known = {
-        "locked": tr(
+        "locked": translate(
             "Account",
             "Backup and restore are locked since {date} because payment is overdue. Nothing is "
             "deleted while the subscription is only overdue.",
         ),
-        "payment_due": tr(
+        "payment_due": translate(
             "Account", "Payment is due by {date}; backup and restore lock after that."
         ),
-        "inactivity_expiry": tr(
+        "inactivity_expiry": translate(
             "Account",
             "This free account expires on {date} unless a backup runs before then; its backups "
             "are deleted 30 days after it expires.",
         ),
-        "data_deletion": tr(
+        "data_deletion": translate(
             "Account", "Your backups will be deleted on {date} unless the subscription is renewed."
         ),
-        "quota_nearly_full": tr("Account", "Your storage is nearly full."),
+        "quota_nearly_full": translate("Account", "Your storage is nearly full."),
     }
     text = known.get(warning.code)
     if text is None or (when is None and "{date}" in text):

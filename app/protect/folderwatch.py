@@ -88,4 +88,4 @@ class FolderWatch:
 
     def stop(self) -> None:
         if self.watcher is not None:
-            self.watcher.stop()
+            self.watcher.close()

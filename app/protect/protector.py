@@ -170,7 +170,9 @@ class Protector:
             self._intake.continuous = settings.continuous
             self._coverage.forget_outside(settings.folders)
             what = ("folders", "exclude_patterns", "exclude_presets", "max_file_size_mb")
-            if any(getattr(settings, k) != getattr(old, k) for k in what):
+            if any(getattr(settings, k) != getattr(old, k) for k in what) or (
+                settings.continuous and not old.continuous  # changes went unwatched meanwhile
+            ):
                 self._planner.request(RunRequest.full_scan("settings changed"))
             self._planner.probe_lock_soon(self._clock.monotonic())
         self._poke.set()

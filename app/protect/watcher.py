@@ -145,6 +145,7 @@ class Watcher:
         self._observer: BaseObserver | None = None
         self._watches: dict[Path, ObservedWatch] = {}
         self._lock = threading.Lock()
+        self._closed = False
         self._tap = _OverflowTap(sink)
 
     def set_ignore(self, ignore: Callable[[Path, bool], bool]) -> None:
@@ -157,6 +158,8 @@ class Watcher:
         """Watch exactly these folders; returns those that cannot be watched, with why."""
         failed: dict[Path, str] = {}
         with self._lock:
+            if self._closed:
+                return failed
             if self._observer is None:
                 try:
                     self._observer = self._factory()
@@ -201,7 +204,14 @@ class Watcher:
             except (KeyError, OSError):
                 log.debug("watch of %s was already gone", folder)
 
+    def close(self) -> None:
+        """Stop for good: a `watch` racing with shutdown must not start a new observer."""
+        with self._lock:
+            self._closed = True
+        self.stop()
+
     def stop(self) -> None:
+        """Stop watching; a later `watch` starts again (continuous protection turned back on)."""
         with self._lock:
             observer, self._observer = self._observer, None
             self._watches.clear()

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 
 from server import security
 from server.clock import iso
@@ -15,7 +16,7 @@ from server.domain import accounts
 from server.domain.accounts import require_account
 from server.domain.export import personal_data
 from server.domain.status import account_status
-from server.errors import Forbidden, NotFound, ServiceError, TooLarge, Unauthorized
+from server.errors import Conflict, Forbidden, NotFound, ServiceError, TooLarge, Unauthorized
 from server.policy import subscription
 
 from . import schemas
@@ -45,11 +46,14 @@ def sign_up(body: SignUp, context: ContextDep) -> dict[str, str]:
     accounts.normalize_email(body.email)
     accounts.check_password_rules(body.password)
     password_hash = security.hash_password(body.password)  # slow on purpose: outside the lock
-    with context.db.write() as session:
-        account = accounts.create_account(
-            session, body.email, password_hash, "FREE", context.clock.now()
-        )
-        return {"account_id": account.id}
+    try:
+        with context.db.write() as session:
+            account = accounts.create_account(
+                session, body.email, password_hash, "FREE", context.clock.now()
+            )
+            return {"account_id": account.id}
+    except IntegrityError:  # the same email signing up twice at the same moment
+        raise Conflict("an account with that email already exists") from None
 
 
 @router.post("/v1/sessions", status_code=201, response_model=schemas.SessionOut)

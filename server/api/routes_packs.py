@@ -32,7 +32,8 @@ def put_set(set_id: str, principal: CurrentPrincipal, context: ContextDep) -> Re
     if not ids.is_id(set_id):
         raise NotFound("no such backup set")
     with context.db.write() as session:
-        sets.require_unlocked(session, require_account(session, principal.account_id), now)
+        account = require_account(session, principal.account_id, lock=True)
+        sets.require_unlocked(session, account, now)
         created = sets.ensure_set(session, principal.account_id, set_id, now)
     return Response(b"{}", status_code=201 if created else 200, media_type="application/json")
 

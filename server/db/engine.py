@@ -28,11 +28,14 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.engine = create_engine(
-                url, connect_args={"timeout": 60, "check_same_thread": False}, pool_size=8
+                url,
+                connect_args={"timeout": 60, "check_same_thread": False},
+                pool_size=8,
+                hide_parameters=True,  # errors and logs never carry hashes or sealed bytes
             )
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=8)
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=8, hide_parameters=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._write = sessionmaker(writer, expire_on_commit=False)

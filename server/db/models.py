@@ -140,6 +140,9 @@ class Commit(Base):
     device_id: Mapped[str | None] = mapped_column(String(32))
     snapshot_size: Mapped[int] = mapped_column(Integer)
     snapshot_sha256: Mapped[str] = mapped_column(String(64))  # makes retried commits idempotent
+    # The retention that dated this commit's removals; it bounds how long the snapshot before
+    # it stays listed (None on rows from before revision 0002: the account's current one).
+    retention_days: Mapped[int | None] = mapped_column(Integer)
     snapshot: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 

@@ -50,9 +50,13 @@ def check_password_rules(password: str) -> None:
         raise BadRequest(f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
 
 
-def require_account(session: Session, account_id: str) -> Account:
-    """The caller's account; gone (deleted meanwhile) reads as an invalid token."""
-    account = session.get(Account, account_id)
+def require_account(session: Session, account_id: str, lock: bool = False) -> Account:
+    """The caller's account; gone (deleted meanwhile) reads as an invalid token.
+
+    `lock` takes the row lock on databases that have them (SQLite's write transaction already
+    serializes writers): quota checks and set creation of one account then run one at a time.
+    """
+    account = session.get(Account, account_id, with_for_update=lock or None)
     if account is None or account.deleted_at is not None:
         raise Unauthorized("the token is not valid; sign in again")
     return account

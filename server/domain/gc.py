@@ -34,11 +34,13 @@ from .accounts import standing_of, terms_of
 from .trash import discard_object
 
 BATCH = 500
+HISTORY_KEPT = timedelta(days=365)  # sign-in history and revoked devices, for the account page
 
 
 @dataclass
 class GcReport:
     accounts_deleted: list[str] = field(default_factory=list)
+    history_pruned: int = 0
     packs_collected: int = 0
     bytes_collected: int = 0
     snapshots_dropped: int = 0
@@ -54,7 +56,18 @@ def collect(
     _collect_packs(db, now, grace, report)
     _drop_trimmed_history(db, now, grace, report)
     _empty_trash(db, store, now, report)
+    _prune_history(db, now, report)
     return report
+
+
+def _prune_history(db: Database, now: datetime, report: GcReport) -> None:
+    with db.write() as session:
+        for statement in (
+            delete(SignIn).where(SignIn.time < now - HISTORY_KEPT),
+            delete(Device).where(Device.revoked_at < now - HISTORY_KEPT),
+        ):
+            result = session.execute(statement)
+            report.history_pruned += int(getattr(result, "rowcount", 0) or 0)
 
 
 def _delete_due_accounts(db: Database, now: datetime, report: GcReport) -> None:
@@ -106,10 +119,16 @@ def _collect_packs(db: Database, now: datetime, grace: timedelta, report: GcRepo
         and_(Pack.state == LEASED, Pack.lease_until <= now - grace),
         and_(Pack.state == REMOVED, Pack.expires_at <= now - grace),
     )
+    last_pk = 0
     while True:
         with db.write() as session:
-            packs = list(session.scalars(select(Pack).where(due).limit(BATCH)))
+            packs = list(
+                session.scalars(
+                    select(Pack).where(due, Pack.pk > last_pk).order_by(Pack.pk).limit(BATCH)
+                )
+            )
             for pack in packs:
+                last_pk = pack.pk
                 if not retention.pack_collectable(
                     pack.state, pack.lease_until, pack.expires_at, now, grace
                 ):
@@ -133,9 +152,13 @@ def _drop_trimmed_history(db: Database, now: datetime, grace: timedelta, report:
                 continue
             days = terms_of(session, account).retention_days
             rows = session.execute(
-                select(Commit.pk, Commit.time).where(Commit.set_pk == set_pk).order_by(Commit.seq)
+                select(Commit.pk, Commit.time, Commit.retention_days)
+                .where(Commit.set_pk == set_pk)
+                .order_by(Commit.seq)
             ).all()
-            flags = retention.visible_snapshots([row.time for row in rows], now, days)
+            flags = retention.visible_snapshots(
+                [(row.time, row.retention_days or days) for row in rows], now
+            )
             dropped = [row.pk for row, visible in zip(rows, flags, strict=True) if not visible]
             if dropped:
                 session.execute(delete(Commit).where(Commit.pk.in_(dropped)))

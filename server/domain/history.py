@@ -120,6 +120,7 @@ def commit(
         snapshot_size=len(data.snapshot),
         snapshot_sha256=snapshot_sha,
         snapshot=data.snapshot,
+        retention_days=retention_days,
     )
     session.add(record)
     session.add(
@@ -151,7 +152,9 @@ def visible_snapshots(
 ) -> list[Commit]:
     rows = snapshot_rows(session, backup_set)
     days = terms_of(session, account).retention_days
-    flags = retention.visible_snapshots([row.time for row in rows], now, days)
+    flags = retention.visible_snapshots(
+        [(row.time, row.retention_days or days) for row in rows], now
+    )
     return [row for row, visible in zip(rows, flags, strict=True) if visible]
 
 

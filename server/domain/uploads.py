@@ -124,7 +124,7 @@ class UploadSink:
 def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now: datetime) -> bool:
     """The same bytes were uploaded before: refresh the lease or revive an expired pack."""
     with db.write() as session:
-        account = require_account(session, check.account_id)
+        account = require_account(session, check.account_id, lock=True)
         pack = find_pack(session, find_set(session, check.account_id, check.set_id), check.pack_id)
         if pack is None or pack.sha256 != sha256 or pack.size != size:
             return False  # collected or replaced meanwhile: store it as new
@@ -139,7 +139,7 @@ def _record_new(
     db: Database, check: Precheck, key: str, sha256: str, size: int, now: datetime
 ) -> bool:
     with db.write() as session:
-        account = require_account(session, check.account_id)
+        account = require_account(session, check.account_id, lock=True)
         backup_set = find_set(session, check.account_id, check.set_id)
         pack = find_pack(session, backup_set, check.pack_id)
         if pack is not None and pack.sha256 == sha256 and pack.size == size:

@@ -52,19 +52,20 @@ def pack_collectable(
     return False
 
 
-def visible_snapshots(times: Sequence[datetime], now: datetime, retention_days: int) -> list[bool]:
-    """Which snapshots (ordered by seq) are still listed.
+def visible_snapshots(commits: Sequence[tuple[datetime, int]], now: datetime) -> list[bool]:
+    """Which snapshots are still listed, given each commit's (time, retention days in force).
 
     A snapshot stays while it was the current state at some moment of the window, i.e. until its
     successor is older than the window. That is exactly as long as the packs its successor
-    removed are kept, so every listed snapshot is fully restorable, and the state at the start of
-    the window (promise 2) is never dropped early. The newest snapshot always stays.
+    removed are kept (they expire at the successor's time + the retention in force then), so
+    every listed snapshot is fully restorable even after a plan's retention changed, and the
+    state at the start of the window (promise 2) is never dropped early. The newest always stays.
     """
-    window_start = now - timedelta(days=retention_days)
     visible = []
-    for position in range(len(times)):
-        if position == len(times) - 1:
+    for position in range(len(commits)):
+        if position == len(commits) - 1:
             visible.append(True)
         else:
-            visible.append(times[position + 1] > window_start)
+            successor_time, successor_days = commits[position + 1]
+            visible.append(now < removal_expiry(successor_time, successor_days))
     return visible

@@ -72,11 +72,15 @@ class PackStore(Protocol):
 
 
 def open_store(url: str) -> PackStore:
-    """A store from `--storage-url`: a `file://` URL or a plain folder path."""
+    """A store from `--storage-url`: a folder path, a `file://` URL, or `s3://BUCKET/PREFIX`."""
     from server.store.folder import FolderStore
 
     parsed = urlparse(url)
-    if parsed.scheme in ("", "file"):
+    if parsed.scheme in ("", "file") or len(parsed.scheme) == 1:  # 1 letter: a Windows drive
         path = unquote(parsed.path) if parsed.scheme == "file" else url
         return FolderStore(Path(path))
-    raise ValueError(f"unsupported storage URL scheme {parsed.scheme!r} (use a folder path)")
+    if parsed.scheme == "s3":
+        from server.store.s3 import S3Store
+
+        return S3Store.from_url(url)
+    raise ValueError(f"unsupported storage URL scheme {parsed.scheme!r} (a folder or s3://)")

@@ -25,9 +25,7 @@ class FolderStore:
         (root / _TMP).mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        if _KEY.fullmatch(key) is None:
-            raise ValueError(f"invalid object key {key!r}")
-        return self.root / key
+        return self.root / check_key(key)
 
     def writer(self, key: str) -> _FileWriter:
         target = self._path(key)
@@ -94,6 +92,13 @@ class FolderStore:
             except FileNotFoundError:
                 continue
         return removed
+
+
+def check_key(key: str) -> str:
+    """Keys are chosen by the service, and checked anyway: no `..`, no absolute paths."""
+    if _KEY.fullmatch(key) is None:
+        raise ValueError(f"invalid object key {key!r}")
+    return key
 
 
 class _FileWriter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -55,3 +56,38 @@ def test_launching_the_app_again_brings_the_running_one_forward(
         assert launch.returncode == 0, launch.stderr.read() if launch.stderr else ""
     finally:
         running.release()
+
+
+def test_the_app_starts_and_a_second_launch_leaves_it_running(tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        KEEPSAKE_KEYSTORE="file",
+        PYTHONPATH=str(REPO),
+        HOME=str(tmp_path / "home"),
+    )
+    home = tmp_path / "profile"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "app.gui.main", "--home", str(home)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (home / "app.lock").exists():
+            assert first.poll() is None, first.stderr.read() if first.stderr else ""
+            assert time.monotonic() < deadline, "the app did not start"
+            time.sleep(0.1)
+        second = subprocess.run(
+            [sys.executable, "-m", "app.gui.main", "--home", str(home)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 0, second.stderr
+        assert first.poll() is None  # the first one is still running, now woken
+    finally:
+        first.terminate()
+        first.wait(30)

@@ -11,11 +11,13 @@ from pytestqt.qtbot import QtBot
 
 from app.controller import Controller
 from app.gui.account_watch import AccountWatch
+from app.gui.actions import Actions
 from app.gui.bridge import Bridge
 from app.gui.notifier import Notifier
 from app.gui.presence import Presence
 from app.gui.subscription_panel import SubscriptionPanel
 from app.gui.wording import Look
+from app.protect.state import ProtectionState
 from tests.support.service import RunningService
 
 if TYPE_CHECKING:
@@ -60,6 +62,13 @@ def test_an_overdue_lock_set_by_the_admin_is_shown_with_reason_and_date(
     assert any("payment is overdue" in text for text in panel.warning_texts())
     assert presence.summary.look == Look.LOCKED and presence.summary.sentence == banner
     assert [title for title, _text, _warn in shown] == ["Your Keepsake subscription"]
+    actions = Actions(controller, bridge)
+    actions.set_ready(True)
+    actions.on_state(ProtectionState.initial())
+    assert actions.back_up_now.isEnabled() and actions.restore.isEnabled()
+    actions.on_account(panel.status)  # locked: backup and restore buttons go off
+    assert not actions.back_up_now.isEnabled() and not actions.restore.isEnabled()
+    assert actions.settings.isEnabled() and actions.account.isEnabled()
 
     watch.refresh()  # the same warning again: not told twice
     qtbot.waitUntil(lambda: not watch._asking, timeout=WAIT)

@@ -25,9 +25,10 @@ from app.profile import TOKEN_SECRET, Profile
 from app.protect.exclude import OWN_DATA
 from app.protect.folderwatch import POLL_SECONDS
 from app.protect.protector import Protector
-from app.protect.state import Phase, ProtectionState
+from app.protect.state import Phase
 from app.storage.retry import RetryPolicy
 from app.storage.service import ServiceClient
+from app.storage.setstore import SetStore
 from tests.protect.support import Cable, reader, signed_in_profile, snapshot_files, wait_for
 from tests.support.service import RunningService
 
@@ -222,9 +223,14 @@ def test_a_profile_inside_a_chosen_folder_does_not_back_itself_up(
 
 
 def packs_on_service(profile: Profile) -> dict[str, int]:
+    return set_store(profile).list_packs()
+
+
+def set_store(profile: Profile) -> SetStore:
+    """The profile's backup set on the service, read directly (no index, no key)."""
     settings = profile.load()
     client = ServiceClient(settings.server_url, keystore_for(profile).get(TOKEN_SECRET))
-    return client.set_store(settings.set_id or "").list_packs()
+    return client.set_store(settings.set_id or "")
 
 
 def test_pause_stops_the_upload_and_resume_continues_it(
@@ -241,7 +247,8 @@ def test_pause_stops_the_upload_and_resume_continues_it(
         p.pause(None)
         state = p.state.get()
         assert state.phase is Phase.PAUSED and state.message == "Paused until you resume"
-        wait_for(lambda: p.state.get().current_file is None, 10, "the run to stop")
+        time.sleep(0.5)  # the pack on the wire is aborted at its next piece
+        assert p.state.get().phase is Phase.PAUSED
         at_pause = packs_on_service(profile)
         time.sleep(1.0)
         assert packs_on_service(profile) == at_pause  # nothing goes out while paused
@@ -287,21 +294,22 @@ class SteppedClock:
 MONDAY_8 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-class RunCounter:
-    """Counts backup runs as the state model shows them (each run starts by scanning)."""
+class Attempts:
+    """`open_connection` that counts backup attempts: the runner opens a fresh connection for
+    each run after one that failed (and for a lock probe)."""
 
-    def __init__(self, p: Protector) -> None:
-        self.runs = 0
-        self._scanning = False
-        self._lock = threading.Lock()
-        p.state.subscribe(self)
+    def __init__(self) -> None:
+        self.count = 0
+        self._open = opener()
 
-    def __call__(self, state: ProtectionState) -> None:
-        with self._lock:
-            busy = state.phase in (Phase.SCANNING, Phase.UPLOADING)
-            if busy and not self._scanning:
-                self.runs += 1
-            self._scanning = busy
+    def __call__(self, profile: Profile) -> Connection:
+        self.count += 1
+        return self._open(profile)
+
+
+def commits(profile: Profile) -> int:
+    """Snapshots the service holds for the set: one per successful run."""
+    return len(set_store(profile).list_snapshots())
 
 
 def idle(p: Protector) -> bool:
@@ -369,8 +377,8 @@ def test_a_subscription_lock_stops_uploads_until_it_may_have_changed(
     email = profile.load().email or ""
     (docs / "a.txt").write_text("a")
     clock = SteppedClock(MONDAY_8)
-    p = Protector(profile, clock=clock, tick=0.02, tz=UTC)
-    counter = RunCounter(p)
+    attempts = Attempts()
+    p = Protector(profile, clock=clock, tick=0.02, tz=UTC, open_connection=attempts)
     p.start()
     try:
         wait_for(lambda: idle(p) and p.state.get().last_snapshot_id is not None, 20, "backup")
@@ -383,15 +391,18 @@ def test_a_subscription_lock_stops_uploads_until_it_may_have_changed(
         state = p.state.get()
         assert state.locked_reason == "payment_overdue" and state.locked_since
         assert "locked" in state.message.lower()
-        runs = counter.runs
+        runs = attempts.count
         for _ in range(5):  # more changes, half an hour: no new attempt
             (docs / "c.txt").write_text(f"c {_}")
             time.sleep(0.1)
             clock.advance(360)
         time.sleep(0.3)
-        assert counter.runs == runs and p.state.get().phase is Phase.LOCKED
+        assert attempts.count == runs and p.state.get().phase is Phase.LOCKED
         p.back_up_now()  # the person asks: one attempt, still locked
-        wait_for(lambda: counter.runs == runs + 1 and p.state.get().phase is Phase.LOCKED, 20, "")
+        wait_for(lambda: attempts.count == runs + 1, 20, "one more attempt")
+        wait_for(lambda: p.state.get().phase is Phase.LOCKED, 20, "locked again")
+        time.sleep(0.3)
+        assert attempts.count == runs + 1
         assert service.admin("set-payment", email, "--state", "paid").returncode == 0
         clock.advance(3600)  # the hourly check sees the account is active again
         wait_for(lambda: idle(p) and p.state.get().last_snapshot_id != first, 20, "a backup")
@@ -408,22 +419,21 @@ def test_daily_wake_up_and_coalescing_rules_with_an_injected_clock(
     (docs / "a.txt").write_text("a")
     clock = SteppedClock(MONDAY_8)
     p = Protector(profile, clock=clock, tick=0.01, tz=UTC, watch=False)
-    counter = RunCounter(p)
     p.start()
     try:
-        wait_for(lambda: idle(p) and counter.runs == 1, 20, "the start-up scan")
+        wait_for(lambda: idle(p) and commits(profile) == 1, 20, "the start-up scan")
         clock.advance(3 * 3600 + 59 * 60)  # 11:59
         time.sleep(0.3)
-        assert counter.runs == 1
+        assert commits(profile) == 1
         clock.advance(120)  # 12:01: the daily scan
-        wait_for(lambda: idle(p) and counter.runs == 2, 20, "the daily scan")
+        wait_for(lambda: idle(p) and commits(profile) == 2, 20, "the daily scan")
         clock.advance(23 * 3600)  # Tuesday 11:01
         time.sleep(0.3)
-        assert counter.runs == 2
+        assert commits(profile) == 2
         clock.sleep(5 * 3600)  # asleep over Tuesday noon, awake at 16:01
-        wait_for(lambda: idle(p) and counter.runs == 3, 20, "the missed daily scan")
+        wait_for(lambda: idle(p) and commits(profile) == 3, 20, "the missed daily scan")
         time.sleep(0.3)
-        assert counter.runs == 3  # caught up once, not once per missed check
+        assert commits(profile) == 3  # caught up once, not once per missed check
 
         (docs / "big.bin").write_bytes(secrets.token_bytes(3 * 1024 * 1024))  # ~3 s at 1 MiB/s
         p.back_up_now()
@@ -431,9 +441,9 @@ def test_daily_wake_up_and_coalescing_rules_with_an_injected_clock(
         for _ in range(5):
             p.back_up_now()
             clock.advance(24 * 3600)  # even a daily slot passing while it runs
-        wait_for(lambda: idle(p) and counter.runs == 5, 30, "one coalesced run after it")
+        wait_for(lambda: idle(p) and commits(profile) == 5, 30, "one coalesced run after it")
         time.sleep(0.5)
-        assert counter.runs == 5
+        assert commits(profile) == 5
     finally:
         p.stop()
     assert snapshot_count(profile, tmp_path) == 5
@@ -558,3 +568,26 @@ def test_adding_and_removing_folders(
     (docs / "ignored.txt").write_text("no longer protected")
     time.sleep(1.5)
     assert p.state.get().last_snapshot_id == last
+
+
+def test_continuous_protection_can_be_turned_off_and_on(
+    running: tuple[Protector, Profile], docs: Path, tmp_path: Path
+) -> None:
+    p, profile = running
+    last = p.state.get().last_snapshot_id
+    settings = profile.load()
+    settings.continuous = False
+    profile.save(settings)
+    p.reload_settings()
+    time.sleep(0.3)
+    (docs / "while-off.txt").write_text("only the daily scan would see this")
+    time.sleep(1.5)
+    assert p.state.get().last_snapshot_id == last
+    settings.continuous = True
+    profile.save(settings)
+    p.reload_settings()  # a scan catches what went unwatched
+    last = settled(p, last)
+    assert "Documents/while-off.txt" in latest_state(profile, tmp_path)
+    (docs / "after.txt").write_text("watched again")
+    settled(p, last)
+    assert "Documents/after.txt" in latest_state(profile, tmp_path)

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from server.clock import FixedClock
 from server.db.engine import Database
 from server.db.models import Account
-from server.store.folder import FolderStore
+from server.store import PackStore
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -27,7 +27,7 @@ class Harness:
     client: TestClient
     clock: FixedClock
     db: Database
-    store: FolderStore
+    store: PackStore
     data_dir: Path
 
     def signup(self, email: str | None = None, password: str = "correct horse") -> str:

@@ -173,3 +173,16 @@ def test_nothing_usable_is_ever_collected(harness: Harness, offset_days: int) ->
     )
     for pack_id, data in ((live, b"live"), (ageing, b"ageing"), (leased, b"leased")):
         assert api.call("GET", f"/v1/sets/{set_id}/packs/{pack_id}").content == data
+
+
+def test_sign_in_history_and_revoked_devices_are_kept_a_year(harness: Harness) -> None:
+    api = harness.user(plan="PRO")
+    old_device = harness.login(api.email, device="old laptop")
+    old_device.call("DELETE", "/v1/sessions/current")
+    gc(harness, harness.clock.now() + 364 * DAY)
+    export = api.call("GET", "/v1/account/export").json()
+    assert len(export["sign_ins"]) == 2 and len(export["devices"]) == 2
+    gc(harness, harness.clock.now() + 366 * DAY)
+    export = api.call("GET", "/v1/account/export").json()
+    assert export["sign_ins"] == []
+    assert [d["device_id"] for d in export["devices"]] == [api.device_id]

@@ -15,9 +15,7 @@ def test_every_documented_route_is_in_the_schema(harness: Harness) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # e.g. duplicate operation ids
         schema = harness.client.get("/openapi.json").json()
-    served = {
-        (method.upper(), path) for path, ops in schema["paths"].items() for method in ops
-    }
+    served = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
     documented = set(
         re.findall(r"`(GET|PUT|POST|DELETE|HEAD) (/[^\s`]*)", API_DOC.read_text(encoding="utf-8"))
     )

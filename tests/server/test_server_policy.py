@@ -66,7 +66,8 @@ SNAPSHOTS = [
 @pytest.mark.parametrize(("days", "now", "keep", "expected"), SNAPSHOTS)
 def test_snapshot_window(days: list[int], now: int, keep: int, expected: list[bool]) -> None:
     times = [T0 + d * D for d in days]
-    assert retention.visible_snapshots(times, T0 + now * D, keep) == expected
+    commits = [(t, keep) for t in times]
+    assert retention.visible_snapshots(commits, T0 + now * D) == expected
 
 
 def test_every_listed_snapshot_outlives_no_pack_it_needs() -> None:
@@ -75,7 +76,7 @@ def test_every_listed_snapshot_outlives_no_pack_it_needs() -> None:
     for hour in range(0, 100 * 24, 7):
         now = T0 + hour * H
         past = [t for t in times if t <= now]
-        flags = retention.visible_snapshots(past, now, 30)
+        flags = retention.visible_snapshots([(t, 30) for t in past], now)
         for i, visible in enumerate(flags[:-1]):
             removed_by_successor_expire = retention.removal_expiry(past[i + 1], 30)
             kept = retention.pack_usable("removed", None, removed_by_successor_expire, now)
@@ -237,3 +238,16 @@ def test_every_lock_and_deletion_is_announced_before_it_happens() -> None:
                 assert announced, f"locked on day {day} without warning"
                 break
             announced.update(w.code for w in result.warnings)
+
+
+def test_snapshot_window_follows_the_retention_each_removal_was_dated_with() -> None:
+    """Retention raised from 30 to 90 days after a commit: the snapshot before that commit goes
+    when the packs the commit removed go (30 days), not 90; lowered, it stays while they stay."""
+    raised = [(T0, 30), (T0 + 10 * D, 30), (T0 + 20 * D, 90)]
+    assert retention.visible_snapshots(raised, T0 + 40 * D - H) == [True, True, True]
+    assert retention.visible_snapshots(raised, T0 + 40 * D) == [False, True, True]
+    assert retention.visible_snapshots(raised, T0 + 110 * D - H) == [False, True, True]
+    assert retention.visible_snapshots(raised, T0 + 110 * D) == [False, False, True]
+    lowered = [(T0, 90), (T0 + 10 * D, 7)]
+    assert retention.visible_snapshots(lowered, T0 + 16 * D) == [True, True]
+    assert retention.visible_snapshots(lowered, T0 + 17 * D) == [False, True]

@@ -16,8 +16,8 @@ class KitPage(QWizardPage):
         self.setTitle(self.tr("Your key and recovery kit"))
         self.setSubTitle(
             self.tr(
-                "Keepsake now makes the key that encrypts your files, on this PC. Choose a passphrase "
-                "and save the recovery kit: it is the only way back in if this PC is lost."
+                "Keepsake makes the key that encrypts your files here, on this PC. Choose a "
+                "passphrase and save the recovery kit: it is your way back in if the PC is lost."
             )
         )
         self.form = KitForm(ctx.controller, ctx.bridge, create_key=True, parent=self)

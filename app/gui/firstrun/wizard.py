@@ -26,6 +26,7 @@ class FirstRunWizard(QWizard):
         self.setWindowTitle(self.tr("Set up Keepsake"))
         self.setWindowIcon(app_icon())
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setMinimumSize(640, 560)
         self.ctx = FirstRun(controller, bridge, setup)

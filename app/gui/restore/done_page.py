@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWizardPage,
+)
 
 from app.gui.restore.context import RestoreJob
 from app.gui.wording import size
@@ -29,7 +36,11 @@ class DonePage(QWizardPage):
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.skipped_label)
         layout.addWidget(self.skipped, 1)
-        layout.addWidget(self.open_button)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
         self.setFinalPage(True)
 
     def initializePage(self) -> None:

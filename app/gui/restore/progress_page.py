@@ -4,7 +4,15 @@ the next safe point. When it ends the wizard moves on to the summary by itself."
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
 
 from app.controller import RestoreOutcome
 from app.core.progress import CancelToken, Progress
@@ -35,11 +43,16 @@ class ProgressPage(QWizardPage):
         layout.addWidget(self.bar)
         layout.addWidget(self.line)
         layout.addWidget(self.current)
+        row = QHBoxLayout()
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
-        layout.addWidget(self.cancel_button)
         self._cancel: CancelToken | None = None
         self._running = False
         job.bridge.progress.connect(self._progress)
+        self.setCommitPage(True)  # once it ran, there is no going back to it
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Continue"))
 
     def initializePage(self) -> None:
         if self._running or self.job.outcome is not None:

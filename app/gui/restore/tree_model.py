@@ -188,11 +188,11 @@ class SnapshotTreeModel(QAbstractItemModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        tr = QCoreApplication.translate
+        translate = QCoreApplication.translate
         return [
-            tr("RestoreTree", "Name"),
-            tr("RestoreTree", "Size"),
-            tr("RestoreTree", "Modified"),
+            translate("RestoreTree", "Name"),
+            translate("RestoreTree", "Size"),
+            translate("RestoreTree", "Modified"),
         ][section]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -240,13 +240,13 @@ class SnapshotTreeModel(QAbstractItemModel):
         return None
 
     def _tooltip(self, item: _Item) -> str | None:
-        tr = QCoreApplication.translate
+        translate = QCoreApplication.translate
         if item.version is not None:
-            return tr("RestoreTree", "The version from {when} will be restored.").format(
+            return translate("RestoreTree", "The version from {when} will be restored.").format(
                 when=when_exactly(item.version.time)
             )
         if item.entry is not None and item.entry.deleted:
-            return tr("RestoreTree", "Deleted: it is in older backups but not in this one.")
+            return translate("RestoreTree", "Deleted: it is in older backups but not in this one.")
         return None
 
     # -- check boxes -----------------------------------------------------------------------------

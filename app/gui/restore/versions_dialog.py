@@ -65,6 +65,8 @@ class VersionsDialog(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, i)
             self.list.addTopLevelItem(item)
         self.status.setText(self.tr("%n version(s) can be restored.", None, len(versions)))
+        for column in range(3):
+            self.list.resizeColumnToContents(column)
         first = self.list.topLevelItem(0)
         if first is not None:
             self.list.setCurrentItem(first)

@@ -107,7 +107,7 @@ class WhenPage(QWizardPage):
             local = snap.time.astimezone()
             item = QListWidgetItem(
                 self.tr("{time} — from {device}").format(
-                    time=local.strftime("%H:%M"), device=snap.device
+                    time=local.strftime("%H:%M:%S"), device=snap.device
                 )
             )
             item.setData(Qt.ItemDataRole.UserRole, snap.snapshot_id)

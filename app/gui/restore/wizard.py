@@ -27,6 +27,7 @@ class RestoreWizard(QWizard):
         self.setWindowTitle(self.tr("Restore files"))
         self.setWindowIcon(app_icon())
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
         self.setMinimumSize(760, 560)
         self.job = RestoreJob(controller.open_restore(), bridge, select_all=select_all)
         self.when = WhenPage(self.job)

@@ -65,6 +65,7 @@ class FoldersTab(QWidget):
         self.limit.setRange(0, 1_000_000)
         self.limit.setSuffix(" MB")
         self.limit.setSpecialValueText(self.tr("no limit"))
+        self.limit.setMaximumWidth(160)
         excluded = QGroupBox(self.tr("Left out"), self)
         form = QFormLayout(excluded)
         form.addRow(self.presets)

@@ -17,6 +17,7 @@ class NetworkTab(QWidget):
         self.limit.setSingleStep(128)
         self.limit.setSuffix(" KB/s")
         self.limit.setSpecialValueText(self.tr("no limit"))
+        self.limit.setMaximumWidth(180)
         self.metered = QCheckBox(
             self.tr("Wait with uploads while on a metered connection (mobile data)"), self
         )

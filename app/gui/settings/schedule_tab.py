@@ -18,6 +18,7 @@ class ScheduleTab(QWidget):
         )
         self.daily = QTimeEdit(self)
         self.daily.setDisplayFormat("HH:mm")
+        self.daily.setMaximumWidth(110)
         note = QLabel(
             self.tr(
                 "Once a day Keepsake also checks every protected file, so nothing is missed. If the "

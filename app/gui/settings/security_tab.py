@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.controller import Controller
@@ -37,10 +38,10 @@ class SecurityTab(QWidget):
         kit = QGroupBox(self.tr("Recovery kit"), self)
         kit_layout = QVBoxLayout(kit)
         for button in (self.export_button, self.change_button, self.import_button):
-            kit_layout.addWidget(button)
+            kit_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         device = QGroupBox(self.tr("This PC"), self)
         device_layout = QVBoxLayout(device)
-        device_layout.addWidget(self.sign_out_button)
+        device_layout.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
         layout.addWidget(kit)
