@@ -7,6 +7,7 @@ or read one per line from stdin when stdin is not a terminal.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -19,31 +20,42 @@ from app.profile import Profile
 Handler = Callable[[Profile, argparse.Namespace], int]
 
 
-def _handlers() -> dict[str, Handler]:
-    # Imported lazily so `keepsake --help` stays fast and a broken optional part cannot hide help.
-    from app.commands import account, backup
+# Command -> (module under app.commands, function). Only the module of the command being run is
+# imported: `keepsake --help` stays instant, `keepsake backup` does not pay for the recovery kit's
+# Argon2 or the agent's watcher, and a broken optional part cannot hide the other commands.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "login": ("account", "cmd_login"),
+    "logout": ("account", "cmd_logout"),
+    "init": ("account", "cmd_init"),
+    "status": ("account", "cmd_status"),
+    "key export": ("account", "cmd_key_export"),
+    "key import": ("account", "cmd_key_import"),
+    "folders": ("backup", "cmd_folders"),
+    "backup": ("backup", "cmd_backup"),
+    "snapshots": ("backup", "cmd_snapshots"),
+    "ls": ("backup", "cmd_ls"),
+    "versions": ("backup", "cmd_versions"),
+    "restore": ("backup", "cmd_restore"),
+    "verify": ("backup", "cmd_verify"),
+    "agent": ("agent", "cmd_agent"),
+}
+_OPTIONAL = {"agent"}  # may be left out of a build
 
-    handlers: dict[str, Handler] = {
-        "login": account.cmd_login,
-        "logout": account.cmd_logout,
-        "init": account.cmd_init,
-        "status": account.cmd_status,
-        "key export": account.cmd_key_export,
-        "key import": account.cmd_key_import,
-        "folders": backup.cmd_folders,
-        "backup": backup.cmd_backup,
-        "snapshots": backup.cmd_snapshots,
-        "ls": backup.cmd_ls,
-        "versions": backup.cmd_versions,
-        "restore": backup.cmd_restore,
-        "verify": backup.cmd_verify,
-    }
+
+def _handler(name: str) -> Handler | None:
+    """The function that runs command `name`, or None when this build lacks it."""
+    entry = _COMMANDS.get(name)
+    if entry is None:
+        return None
+    module_name, attr = entry
     try:
-        from app.commands import agent
+        module = importlib.import_module(f"app.commands.{module_name}")
     except ImportError:
-        return handlers
-    handlers["agent"] = agent.cmd_agent
-    return handlers
+        if module_name in _OPTIONAL:
+            return None
+        raise
+    handler: Handler = getattr(module, attr)
+    return handler
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     name = args.command if args.command != "key" else f"key {args.key_command}"
-    handler = _handlers().get(name)
+    handler = _handler(name)
     if handler is None:
         print(f"error: `{name}` is not available in this build", file=sys.stderr)
         return 2

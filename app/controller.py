@@ -9,16 +9,16 @@ the shapes a window needs (small frozen dataclasses), and holds no widget state.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from app import __version__
 from app.connect import Connection, connect, device_name, keystore_for, service_client
@@ -35,6 +35,7 @@ from app.core.recoverykit import (
 from app.core.restore import Conflict, restore
 from app.core.tree import Node, NodeType
 from app.profile import MASTER_KEY_SECRET, TOKEN_SECRET, Profile
+from app.protect.folders import default_folders
 from app.protect.protector import Protector
 from app.protect.state import ProtectionState
 from app.settings import Settings
@@ -292,17 +293,10 @@ class Controller:
 
     # -- folders ---------------------------------------------------------------------------------
 
-    def default_folders(self) -> list[str]:
-        """Documents and Pictures, where they exist: what the first-run wizard ticks."""
-        found = []
-        for folder in (platformdirs.user_documents_dir(), platformdirs.user_pictures_dir()):
-            if os.path.isdir(folder) and folder not in found:
-                found.append(folder)
-        return found
-
     def suggested_folders(self) -> list[str]:
-        """The folders already chosen (e.g. brought in by a recovery kit), else the defaults."""
-        return list(self.profile.load().folders) or self.default_folders()
+        """The folders already chosen (e.g. brought in by a recovery kit), else Documents and
+        Pictures: what the first-run wizard ticks."""
+        return list(self.profile.load().folders) or default_folders()
 
     def folder_size(self, path: str, *, budget_s: float = FOLDER_SIZE_BUDGET_S) -> FolderSize:
         return folder_size(path, budget_s=budget_s)
@@ -362,8 +356,6 @@ class Controller:
 
     def export_my_data(self, destination: Path) -> Path:
         """Save what the service holds about the person (`GET /v1/account/export`) as JSON."""
-        import json
-
         answer = self._privacy_call("GET", "/v1/account/export", "export your data", read_json)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(json.dumps(answer, indent=2, sort_keys=True), encoding="utf-8")
@@ -437,8 +429,6 @@ def folder_size(
     path: str, *, budget_s: float, clock: Callable[[], float] | None = None
 ) -> FolderSize:
     """Add up a folder's file sizes, giving up (complete=False) after `budget_s` seconds."""
-    import time
-
     now = clock or time.monotonic
     deadline = now() + budget_s
     total, stack = 0, [path]

@@ -106,6 +106,7 @@ def serve(args: argparse.Namespace) -> int:
         ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
         ssl_keyfile=str(args.tls_key) if args.tls_key else None,
         server_header=False,
+        timeout_keep_alive=75,  # idle clients between uploads keep their connection
     )
     database.dispose()
     return 0

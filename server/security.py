@@ -5,11 +5,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _HASHER = PasswordHasher()  # argon2-cffi defaults: Argon2id, RFC 9106 low-memory profile
+# Each hash takes 64 MiB and a core for a moment: a burst of sign-ins queues here instead of
+# exhausting memory (the request threads would otherwise all hash at once).
+_HASHING = threading.BoundedSemaphore(4)
 
 
 @functools.cache
@@ -19,15 +23,17 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    with _HASHING:
+        return _HASHER.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-cost check; a missing hash (unknown account) still pays for one verification."""
+    against = password_hash or _dummy_hash()
     try:
-        return (
-            _HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
-        )
+        with _HASHING:
+            matched = _HASHER.verify(against, password)
+        return matched and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

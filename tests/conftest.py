@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tests.support.service import RunningService, start_service
+# The suite imports `tests.*` helpers: make the repository root importable however pytest was
+# started (`pytest`, `python -m pytest`, with or without PYTHONPATH).
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tests.support.service import RunningService, start_service  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.commands.io import emit_json, human_bytes, say, table
-from app.connect import Connection, connect
-from app.core.backup import backup
 from app.core.errors import KeepsakeError, NotFound
 from app.core.progress import NoEvents, Progress
-from app.core.restore import Conflict, restore
 from app.core.tree import Node, NodeType
-from app.core.verify import verify
 from app.profile import Profile
+
+if TYPE_CHECKING:
+    from app.connect import Connection
+
+ExcludeFn = Callable[[Path, os.stat_result], str | None]
+
+# The engine and the service client are imported by the verbs that use them, not here: `folders`
+# needs neither, and `backup` should not pay for loading restore and verify (start-up time).
 
 
 class TerminalEvents(NoEvents):
@@ -93,27 +98,44 @@ def cmd_folders(profile: Profile, args: argparse.Namespace) -> int:
 
 
 def _open(profile: Profile) -> Connection:
+    from app.connect import connect
+
     return connect(profile)
 
 
+def _own_data_exclude(home: Path, folders: list[str]) -> ExcludeFn | None:
+    """Leaves Keepsake's own data folder out of the backup. The walker names entries by joining
+    the protected folder's absolute path and the names below it, so only a folder that contains
+    the data folder (or lies inside it) can produce such an entry; for the others (the usual
+    case) there is nothing to check per entry at all."""
+    if not any(home.is_relative_to(f) or Path(f).is_relative_to(home) for f in folders):
+        return None
+    own = os.path.normcase(os.fspath(home))
+    inside = own.rstrip(os.sep) + os.sep
+
+    def exclude(path: Path, st: os.stat_result) -> str | None:
+        entry = os.path.normcase(os.fspath(path))
+        if entry == own or entry.startswith(inside):
+            return "Keepsake's own data folder"
+        return None
+
+    return exclude
+
+
 def cmd_backup(profile: Profile, args: argparse.Namespace) -> int:
+    from app.core.backup import backup
+
     conn = _open(profile)
     try:
         if not conn.settings.folders:
             raise KeepsakeError("no folders are protected yet: add one with `keepsake folders add`")
-        home = profile.home
-
-        def exclude(path: Path, st: os.stat_result) -> str | None:
-            if path == home or path.is_relative_to(home):
-                return "Keepsake's own data folder"
-            return None
-
+        folders = [os.path.abspath(f) for f in conn.settings.folders]
         events = TerminalEvents()
         result = backup(
             conn.repo,
-            [Path(f) for f in conn.settings.folders],
+            [Path(f) for f in folders],
             events=events,
-            exclude=exclude,
+            exclude=_own_data_exclude(profile.home, folders),
         )
         events.done()
     finally:
@@ -234,6 +256,8 @@ def cmd_versions(profile: Profile, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(profile: Profile, args: argparse.Namespace) -> int:
+    from app.core.restore import Conflict, restore
+
     conn = _open(profile)
     try:
         snap = conn.repo.resolve(args.at)
@@ -268,6 +292,8 @@ def cmd_restore(profile: Profile, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(profile: Profile, args: argparse.Namespace) -> int:
+    from app.core.verify import verify
+
     conn = _open(profile)
     try:
         report = verify(

@@ -152,27 +152,31 @@ class Repository:
 
     def read_tree(self, tree_id: bytes, what: str = "") -> Tree:
         """A directory's tree, fetched by its index location and verified; cached (LRU)."""
-        with self._lock:
-            tree = self._trees.get(tree_id)
-            if tree is not None:
-                self._trees.move_to_end(tree_id)
-                return tree
+        tree = self.cached_tree(tree_id)
+        if tree is not None:
+            return tree
         name = f"folder {what!r}" if what else f"tree {tree_id.hex()[:16]}"
         location = self.index.lookup(tree_id)
         if location is None:
             raise IntegrityError(name, "its tree is not in the index (try rebuilding the index)")
-        plain = self.read_blob(location, name)
-        try:
-            tree = Tree.decode(plain)
-        except IntegrityError:
-            raise
-        except Exception as exc:
-            raise IntegrityError(name, f"malformed tree: {exc}") from None
+        tree = decode_tree(self.read_blob(location, name), name)
+        self.remember_tree(tree_id, tree)
+        return tree
+
+    def cached_tree(self, tree_id: bytes) -> Tree | None:
+        """A tree read before (by `read_tree` or `remember_tree`), if still cached."""
+        with self._lock:
+            tree = self._trees.get(tree_id)
+            if tree is not None:
+                self._trees.move_to_end(tree_id)
+            return tree
+
+    def remember_tree(self, tree_id: bytes, tree: Tree) -> None:
+        """Cache a tree that was verified against `tree_id` (e.g. read in bulk by a restore)."""
         with self._lock:
             self._trees[tree_id] = tree
             while len(self._trees) > TREE_CACHE_SIZE:
                 self._trees.popitem(last=False)
-        return tree
 
     def root_node(self, snapshot: SnapshotInfo) -> Node:
         return Node(
@@ -272,6 +276,16 @@ class Repository:
         """Fill the index from the service (a new PC): packs, blobs and snapshots."""
         self.index.reset()
         self.sync()
+
+
+def decode_tree(plain: bytes, name: str) -> Tree:
+    """A verified tree blob's plaintext as a Tree; anything malformed is an IntegrityError."""
+    try:
+        return Tree.decode(plain, what=name)
+    except IntegrityError:
+        raise
+    except Exception as exc:
+        raise IntegrityError(name, f"malformed tree: {exc}") from None
 
 
 def _parse_moment(text: str) -> datetime:

@@ -1,15 +1,24 @@
-"""Fetches and verifies chunks for a restore: grouped by pack, ranged reads, in parallel.
+"""Fetches and verifies blobs for a restore: grouped by pack, coalesced ranged reads, in parallel.
 
-Neighbouring blobs of one pack are read with a single ranged GET; every blob is authenticated and
-re-hashed against its id (`open_blob`) before anyone may use its bytes. A failure belongs to the
-chunks it affects, not to the whole restore: the caller fails only the files that need them.
+Neighbouring blobs of one pack are read with a single ranged GET (a request costs the service far
+more than a few extra bytes), and ranges are capped so several of them travel and get decrypted
+on different threads at once. Every blob is authenticated and re-hashed against its id
+(`open_blob`) before anyone may use its bytes, each on its own: a tampered blob fails only
+itself, even when it arrived in the same range as good ones, and a failed request fails only the
+blobs of that range. The caller then fails only the files that need them.
+
+`start` returns at once with the reads under way, so a restore can fetch its next batch while it
+writes the previous one. A fetcher may keep the raw bytes of recent ranges (`keep_bytes`): tree
+packs hold nothing but folder listings, so one range read for one level of folders usually
+covers the next levels too.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 
 from app.core.errors import IntegrityError, KeepsakeError
 from app.core.index import BlobLocation
@@ -17,67 +26,176 @@ from app.core.repository import Repository
 from app.core.sealing import BlobType, open_blob
 
 MAX_GAP = 256 * 1024  # read through gaps this small rather than issue another request
-MAX_RANGE = 16 * 1024 * 1024
+MAX_RANGE = 8 * 1024 * 1024  # bigger ranges cost fewer requests, smaller ones spread the work
 
 Fetched = dict[bytes, bytes | KeepsakeError]
+Errors = dict[bytes, KeepsakeError]
+
+_NOT_INDEXED = "it is not in the index (rebuilding the index may help)"
+
+
+class Pending:
+    """Range reads under way; `result()` waits for them and merges their outcomes."""
+
+    def __init__(self, done: Fetched, futures: list[Future[Fetched]]) -> None:
+        self._done = done
+        self._futures = futures
+
+    def result(self) -> Fetched:
+        for future in self._futures:
+            self._done.update(future.result())
+        self._futures = []
+        return self._done
 
 
 class ChunkFetcher:
-    def __init__(self, repo: Repository, pool: Executor) -> None:
+    """Reads blobs of one type (file chunks by default) for a restore, through a thread pool."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        pool: Executor,
+        *,
+        blob_type: BlobType = BlobType.DATA,
+        max_gap: int = MAX_GAP,
+        max_range: int = MAX_RANGE,
+        keep_bytes: int = 0,
+    ) -> None:
         self._repo = repo
         self._pool = pool
+        self._type = blob_type
+        self._max_gap = max_gap
+        self._max_range = max_range
+        self._kept = _KeptRanges(keep_bytes)
+
+    def locate(self, ids: Iterable[bytes]) -> tuple[dict[bytes, BlobLocation], Errors]:
+        """Index locations of `ids`, and an error for each id the index cannot place."""
+        wanted = list(dict.fromkeys(ids))
+        found = self._repo.index.lookup_many(wanted)
+        located: dict[bytes, BlobLocation] = {}
+        errors: Errors = {}
+        for blob_id in wanted:
+            loc = found.get(blob_id)
+            if loc is None or loc.blob_type != self._type:
+                errors[blob_id] = IntegrityError(self._type.name.lower(), _NOT_INDEXED)
+            else:
+                located[blob_id] = loc
+        return located, errors
 
     def fetch(self, ids: Iterable[bytes]) -> Fetched:
-        """Plaintext of each chunk, or the error that prevents using it."""
-        result: Fetched = {}
+        """Plaintext of each blob, or the error that prevents using it."""
+        return self.start(ids).result()
+
+    def start(self, ids: Iterable[bytes]) -> Pending:
+        located, errors = self.locate(ids)
+        return self.start_located(located.values(), errors)
+
+    def start_located(
+        self, locations: Iterable[BlobLocation], errors: Errors | None = None
+    ) -> Pending:
+        """Begin reading blobs whose locations are known; `errors` are passed through."""
+        done: Fetched = {**(errors or {})}
         by_pack: dict[str, list[BlobLocation]] = defaultdict(list)
-        for blob_id in dict.fromkeys(ids):
-            loc = self._repo.index.lookup(blob_id)
-            if loc is None or loc.blob_type != BlobType.DATA:
-                result[blob_id] = IntegrityError(
-                    "chunk", "it is not in the index (rebuilding the index may help)"
-                )
+        kept: list[tuple[BlobLocation, memoryview]] = []
+        for loc in locations:
+            data = self._kept.find(loc)
+            if data is not None:
+                kept.append((loc, data))
             else:
                 by_pack[loc.pack_id].append(loc)
         futures = [
             self._pool.submit(self._read_range, group)
             for locs in by_pack.values()
-            for group in _ranges(locs)
+            for group in coalesce(locs, self._max_gap, self._max_range)
         ]
-        for future in futures:
-            result.update(future.result())
-        return result
+        if kept:
+            futures.append(self._pool.submit(self._open_kept, kept))
+        return Pending(done, futures)
 
     def _read_range(self, group: list[BlobLocation]) -> Fetched:
         pack = group[0].pack_id
         start = group[0].offset
         length = group[-1].offset + group[-1].length - start
-        out: Fetched = {}
         try:
             data = memoryview(self._repo.packs.get_pack(pack, start, length))
         except KeepsakeError as exc:
             return {loc.blob_id: exc for loc in group}
-        for loc in group:
-            sealed = data[loc.offset - start : loc.offset - start + loc.length]
-            try:
-                out[loc.blob_id] = open_blob(
-                    self._repo.subkeys, BlobType.DATA, loc.blob_id, sealed, what=f"pack {pack}"
-                )
-            except IntegrityError as exc:
-                out[loc.blob_id] = exc
-        return out
+        self._kept.add(pack, start, data)
+        return {loc.blob_id: self._open(loc, data[loc.offset - start :]) for loc in group}
+
+    def _open_kept(self, kept: list[tuple[BlobLocation, memoryview]]) -> Fetched:
+        return {loc.blob_id: self._open(loc, data) for loc, data in kept}
+
+    def _open(self, loc: BlobLocation, data: memoryview) -> bytes | KeepsakeError:
+        """One blob from bytes that start where it does (a short read fails only the blobs it
+        cut off)."""
+        try:
+            return open_blob(
+                self._repo.subkeys,
+                self._type,
+                loc.blob_id,
+                data[: loc.length],
+                what=f"pack {loc.pack_id}",
+            )
+        except IntegrityError as exc:
+            return exc
 
 
-def _ranges(locs: list[BlobLocation]) -> list[list[BlobLocation]]:
-    """Group one pack's blobs into contiguous-enough ranges for single reads."""
+def coalesce(locs: list[BlobLocation], max_gap: int, max_range: int) -> list[list[BlobLocation]]:
+    """Group one pack's blobs into ranges worth one read each: neighbours closer than `max_gap`
+    share a read, and no read covers more than `max_range` bytes (unless one blob does)."""
     groups: list[list[BlobLocation]] = []
+    last_end = 0
     for loc in sorted(locs, key=lambda b: b.offset):
         if groups:
             last = groups[-1]
-            end = last[-1].offset + last[-1].length
             size = loc.offset + loc.length - last[0].offset
-            if loc.offset - end <= MAX_GAP and size <= MAX_RANGE:
+            if loc.offset - last_end <= max_gap and size <= max_range:
                 last.append(loc)
+                last_end = max(last_end, loc.offset + loc.length)
                 continue
         groups.append([loc])
+        last_end = loc.offset + loc.length
     return groups
+
+
+class _KeptRanges:
+    """Raw bytes of recently read ranges, up to a byte budget (oldest dropped first).
+
+    Only ever raw pack bytes: whatever is served from here is opened and checked like a fresh
+    read.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._size = 0
+        self._order: OrderedDict[tuple[str, int], int] = OrderedDict()
+        self._by_pack: dict[str, dict[int, memoryview]] = defaultdict(dict)
+        self._lock = threading.Lock()
+
+    def add(self, pack: str, start: int, data: memoryview) -> None:
+        if self._budget <= 0 or len(data) > self._budget:
+            return
+        with self._lock:
+            self._drop(pack, start)
+            self._by_pack[pack][start] = data
+            self._order[(pack, start)] = len(data)
+            self._size += len(data)
+            while self._size > self._budget:
+                oldest_pack, oldest_start = next(iter(self._order))
+                self._drop(oldest_pack, oldest_start)
+
+    def _drop(self, pack: str, start: int) -> None:
+        size = self._order.pop((pack, start), None)
+        if size is not None:
+            self._size -= size
+            del self._by_pack[pack][start]
+
+    def find(self, loc: BlobLocation) -> memoryview | None:
+        if self._budget <= 0:
+            return None
+        with self._lock:
+            for start, data in self._by_pack.get(loc.pack_id, {}).items():
+                if start <= loc.offset and loc.offset + loc.length <= start + len(data):
+                    return data[loc.offset - start : loc.offset - start + loc.length]
+        return None

@@ -15,7 +15,7 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from app.core.errors import UnsafePath
@@ -134,6 +134,10 @@ class SafeDir:
                 continue
         raise OSError(errno.EEXIST, "cannot create a temporary file", str(self.path))
 
+    def fileno(self) -> int | None:
+        """The open folder's fd (None where the OS has no dir fds)."""
+        return self._fd
+
     def write_file(self, name: str, pieces: Iterable[bytes], *, mode: int, mtime_ns: int) -> int:
         """Write `pieces` to a temp file, fsync, set mode and mtime, rename over `name`.
 
@@ -141,6 +145,24 @@ class SafeDir:
         existing `name` stays untouched. Returns bytes written.
         """
         check_name(name)
+        temp, written = self.write_temp(pieces, mode=mode, mtime_ns=mtime_ns, sync=True)
+        self.put_in_place(temp, name)
+        return written
+
+    def write_temp(
+        self,
+        pieces: Iterable[bytes],
+        *,
+        mode: int,
+        mtime_ns: int,
+        sync: bool,
+        on_piece: Callable[[int, int], None] | None = None,
+    ) -> tuple[str, int]:
+        """Write `pieces` to a new temp file in this folder with `mode` and `mtime_ns`; returns
+        (temp name, bytes written). Nothing else may see the data until `put_in_place`, and only
+        after it is on disk: `sync` fsyncs here, otherwise the caller flushes the file system
+        first (restore_flush). `pieces` may raise: the temp file is then removed.
+        `on_piece(fd, bytes so far)` runs after each piece (e.g. to start writeback early)."""
         temp, fd = self.create_temp()
         written = 0
         try:
@@ -151,7 +173,10 @@ class SafeDir:
                         n = os.write(fd, view)
                         view = view[n:]
                     written += len(piece)
-                os.fsync(fd)
+                    if on_piece is not None:
+                        on_piece(fd, written)
+                if sync:
+                    os.fsync(fd)
                 if hasattr(os, "fchmod"):
                     os.fchmod(fd, mode & 0o7777)
                 os.utime(fd, ns=(mtime_ns, mtime_ns))
@@ -159,11 +184,32 @@ class SafeDir:
                 os.close(fd)
             if not hasattr(os, "fchmod"):
                 os.chmod(self._where(temp), mode & 0o7777)
+        except BaseException:
+            self.remove_quietly(temp)
+            raise
+        return temp, written
+
+    def sync_temp(self, temp: str) -> None:
+        """fsync a temp file written with `sync=False`, when its file system could not be flushed
+        as a whole (only used where syncfs exists: Linux, where an fsync of a read-only fd
+        flushes the file)."""
+        flags = os.O_RDONLY | _NOFOLLOW | _BINARY | _CLOEXEC
+        if not temp.startswith(TEMP_PREFIX):
+            raise UnsafePath(temp, "not a restore temp file")
+        fd = os.open(self._where(temp), flags, dir_fd=self._fd)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def put_in_place(self, temp: str, name: str) -> None:
+        """Rename a finished temp file over `name`; on failure the temp file is removed."""
+        try:
+            check_name(name)
             self._replace(temp, name)
         except BaseException:
             self.remove_quietly(temp)
             raise
-        return written
 
     def symlink(self, name: str, target: str, *, mtime_ns: int) -> None:
         """Create `name` as a link to `target` (stored as-is, never followed here)."""

@@ -5,6 +5,9 @@ Keychain, Secret Service...). Where there is none (a headless Linux box), secret
 readable by the owner only, in the profile's `secrets/` folder, and `is_secure_keychain` is False
 so the app can say so. KEEPSAKE_KEYSTORE=file forces the files (tests, headless agents);
 KEEPSAKE_KEYSTORE=keyring insists on a keychain. Values are never logged.
+
+`keyring` is imported only when a keychain may be used: its backend discovery costs a good part
+of a command's start-up, and with KEEPSAKE_KEYSTORE=file it is never needed.
 """
 
 from __future__ import annotations
@@ -17,10 +20,6 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
-
-import keyring
-import keyring.errors
-from keyring.backends import chainer, fail, null
 
 from app.core.errors import KeepsakeError
 
@@ -47,6 +46,8 @@ class KeyringLike(Protocol):
 def is_real_keychain(backend: Any) -> bool:
     """A backend that keeps secrets in an OS keychain, not the fail/null placeholders, not a
     chainer with nothing real behind it, and not a low-priority plaintext stand-in."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, fail.Keyring | null.Keyring):
         return False
     if isinstance(backend, chainer.ChainerBackend):
@@ -59,6 +60,19 @@ def _priority(backend: Any) -> float:
         return float(backend.priority)
     except Exception:  # a backend reports non-viability by raising from `priority`
         return -1.0
+
+
+def _system_keyring() -> Any:
+    import keyring
+
+    return keyring.get_keyring()
+
+
+def _errors() -> Any:
+    """keyring's exception module; only reached when a keychain is in use (so already loaded)."""
+    import keyring.errors
+
+    return keyring.errors
 
 
 def _check_name(name: str) -> str:
@@ -136,7 +150,7 @@ class Keystore:
             raise KeystoreError(f"{ENV_VAR} must be 'file', 'keyring' or unset, not {mode!r}")
         self._keyring: KeyringLike | None = None
         if mode != "file":
-            backend = keyring_backend if keyring_backend is not None else keyring.get_keyring()
+            backend = keyring_backend if keyring_backend is not None else _system_keyring()
             if is_real_keychain(backend):
                 self._keyring = backend
             elif mode == "keyring":
@@ -157,7 +171,7 @@ class Keystore:
             return self._files.get(name)
         try:
             value = self._keyring.get_password(self.service, name)
-        except keyring.errors.KeyringError as err:
+        except _errors().KeyringError as err:
             raise KeystoreError(f"the keychain could not be read ({type(err).__name__})") from err
         if value is not None:
             return value
@@ -172,7 +186,7 @@ class Keystore:
             return
         try:
             self._keyring.set_password(self.service, name, value)
-        except keyring.errors.KeyringError as err:
+        except _errors().KeyringError as err:
             # Never fall back silently: the person was told the secret is in the keychain.
             raise KeystoreError(f"the keychain refused the secret ({type(err).__name__})") from err
         self._files.delete(name)  # an older file copy would outlive the keychain entry
@@ -182,9 +196,9 @@ class Keystore:
         if self._keyring is not None:
             try:
                 self._keyring.delete_password(self.service, name)
-            except keyring.errors.PasswordDeleteError:
+            except _errors().PasswordDeleteError:
                 pass  # nothing stored under that name
-            except keyring.errors.KeyringError as err:
+            except _errors().KeyringError as err:
                 raise KeystoreError(
                     f"the keychain could not delete the secret ({type(err).__name__})"
                 ) from err
@@ -197,7 +211,7 @@ class Keystore:
             return value
         try:
             self._keyring.set_password(self.service, name, value)
-        except keyring.errors.KeyringError:
+        except _errors().KeyringError:
             log.warning("secret %s stays in its file: the keychain refused it", name)
             return value
         self._files.delete(name)

@@ -20,6 +20,18 @@ if TYPE_CHECKING:
 PASSPHRASE = "a calm harbour at dawn 42"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english(qapp: object) -> None:
+    """As the app does at start: English, with its plural forms, unless a test asks otherwise."""
+    from PySide6.QtCore import QCoreApplication
+
+    from app.gui.i18n import install_translations
+
+    app = QCoreApplication.instance()
+    assert app is not None
+    install_translations(app, "en")
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Documents and Pictures of a pretend person; nothing of the real user's is touched."""

@@ -19,6 +19,7 @@ from app.controller import (
     pause_until_tomorrow,
 )
 from app.core.errors import WrongPassphrase
+from app.core.progress import CancelToken
 from app.profile import Profile
 from app.protect.state import ProtectionState
 from tests.gui.conftest import PASSPHRASE, write_files
@@ -105,6 +106,19 @@ def test_a_backup_can_be_browsed_and_restored_on_another_pc(
         session.close()
     assert outcome.files_restored == 1 and not outcome.failures
     assert (target / "mum.txt").read_bytes() == b"dear mum"
+    stopped = CancelToken()
+    stopped.cancel()
+    session = other.open_restore()
+    try:
+        cancelled = session.restore(
+            [RestoreItem(snaps[-1].snapshot_id, "Documents")],
+            tmp_path / "never",
+            "overwrite",
+            cancel=stopped,
+        )
+    finally:
+        session.close()
+    assert cancelled.cancelled and cancelled.files_restored == 0
 
 
 def test_deleted_files_show_up_only_when_asked_for(

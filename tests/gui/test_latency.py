@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
@@ -33,6 +34,7 @@ def make_data(folder: Path) -> None:
                 out.write(os.urandom(MIB))
 
 
+@pytest.mark.slow
 def test_the_ui_thread_never_blocks_over_100_ms_during_a_500_mib_backup(
     qtbot: QtBot, ready_controller: Callable[..., Controller], private_home: Path
 ) -> None:

@@ -124,3 +124,43 @@ def test_an_older_version_is_restored_into_another_folder_with_each_conflict_pol
         assert wizard.done_page.skipped.count() == 1
     wizard.close()
     bridge.wait_idle()
+
+
+class _SlowSession:
+    """Restores until cancelled, reporting progress as it goes (a stand-in for a huge restore)."""
+
+    def restore(self, items, target, conflict, *, events, cancel):  # type: ignore[no-untyped-def]
+        from app.controller import RestoreOutcome
+        from app.core.progress import Progress
+
+        done = 0
+        while not cancel.cancelled:
+            done += 1
+            events.progress(Progress("restoring", done, 10**6, done, 10**9, f"file {done}"))
+            time.sleep(0.01)
+        return RestoreOutcome(done, done, (), (), True)
+
+    def close(self) -> None:
+        pass
+
+
+def test_cancel_stops_the_restore_and_the_summary_says_so(qtbot: QtBot) -> None:
+    from app.controller import RestoreItem
+    from app.gui.restore.context import PROGRESS, RestoreJob
+    from app.gui.restore.done_page import DonePage
+    from app.gui.restore.progress_page import ProgressPage
+
+    job = RestoreJob(_SlowSession(), Bridge())  # type: ignore[arg-type]
+    job.items = [RestoreItem("s", "Documents")]
+    wizard = QWizard()
+    qtbot.addWidget(wizard)
+    progress, done = ProgressPage(job), DonePage(job)
+    wizard.setPage(PROGRESS, progress)
+    wizard.setPage(DONE, done)
+    wizard.show()
+    qtbot.waitUntil(lambda: progress.current.text().startswith("file "), timeout=WAIT)
+    assert progress.bar.maximum() == 1000  # a real bar once sizes are known
+    progress.cancel_button.click()
+    qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=WAIT)
+    assert done.title() == "Restore cancelled"
+    assert "because you cancelled" in done.headline.text()

@@ -3,6 +3,7 @@ flows, and commits from many threads serialized by row locks instead of SQLite's
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from collections.abc import Iterator
@@ -29,8 +30,10 @@ from server.store.folder import FolderStore
 from tests.server.apiharness import START, Harness
 from tests.server.postgres import postgres_bin, postgres_server
 
+# CI installs PostgreSQL (.ci/run), so there the suite fails rather than skips without it.
 pytestmark = pytest.mark.skipif(
-    postgres_bin() is None, reason="PostgreSQL server binaries are not installed on this machine"
+    postgres_bin() is None and os.environ.get("CI") != "true",
+    reason="PostgreSQL server binaries are not installed on this machine",
 )
 
 

@@ -281,3 +281,14 @@ def test_service_clock_can_be_moved_for_end_to_end_tests(tmp_path: Path) -> None
         reply = requests.get(f"{timed.url}/v1/sets/{set_id}/snapshots", headers=_auth(token))
         assert reply.status_code == 200
     assert timed.process.poll() is not None, "the context manager stops the process"
+
+
+def test_serve_refuses_non_loopback_without_explicit_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from server.cli import main
+
+    for host in ("0.0.0.0", "192.0.2.10", "::", "example.org"):
+        assert main(["serve", "--data-dir", str(tmp_path), "--host", host]) == 2
+        assert "--allow-remote" in capsys.readouterr().err
+    assert not (tmp_path / "keepsake.db").exists(), "refused before touching any data"

@@ -31,7 +31,7 @@ class DeleteAccountDialog(QDialog):
         self._controller = controller
         self._bridge = bridge
         self.word = self.tr("DELETE")
-        consequence = QLabel(
+        self.consequence = consequence = QLabel(
             self.tr(
                 "<b>This deletes every backup of every PC on this account.</b> Backup stops at once, "
                 "nothing can be restored any more, and all your data is removed from the service "
