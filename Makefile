@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck contracts unit bench screenshots clean
+.PHONY: install run test lint typecheck contracts unit bench bench-smoke screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,10 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+bench-smoke: install
+	$(PY) bench/run.py --scale 0.05
+
+# Every window and wizard page under Xvfb, as PNGs in screenshots/ (needs xvfb and trayer).
+screenshots: install
+	$(PY) scripts/screenshots.py
