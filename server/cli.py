@@ -4,23 +4,36 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from server import __version__
+from server.config import ConfigError
 from server.errors import ServiceError
 
 
 def _add_location(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, help="data folder (default: per-user data dir)")
     parser.add_argument(
+        "--config",
+        type=Path,
+        help="TOML config file (default: DATA_DIR/keepsake-server.toml when it exists; "
+        "the place for SMTP credentials)",
+    )
+    parser.add_argument(
         "--database-url",
         help="SQLAlchemy URL (default: SQLite in the data folder; "
         "or set KEEPSAKE_DATABASE_URL to keep a password off the command line)",
     )
-    parser.add_argument("--storage-url", help="pack store folder (default: DATA_DIR/packs)")
+    parser.add_argument(
+        "--storage-url", help="pack store: a folder or s3://BUCKET/PREFIX (default: DATA_DIR/packs)"
+    )
+    parser.add_argument(
+        "--copy-storage-url",
+        help="second pack store for the weekly safety copy (a folder or s3://...; default: none)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,8 +54,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain for HTTPS")
     serve.add_argument("--tls-key", type=Path, help="PEM private key for HTTPS")
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS_OR_NETWORK",
+        help="a reverse proxy whose X-Forwarded-For is believed (repeatable; "
+        "default: none, the header is ignored)",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="service processes sharing the port (default 1)"
+    )
     serve.add_argument("--log-level", default="info")
-    serve.add_argument("--no-access-log", action="store_true")
+    serve.add_argument(
+        "--log-format", choices=["json", "text"], default="json", help="default: JSON lines"
+    )
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request")
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run GC, e-mails and scrub inside the service (run `admin` from cron instead)",
+    )
+    serve.add_argument("--job-check-seconds", type=float, default=60.0, help=argparse.SUPPRESS)
     serve.add_argument("--clock-file", type=Path, help=argparse.SUPPRESS)  # tests move time
     serve.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # exit with the tests
 
@@ -63,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServiceError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -70,12 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from server.api.app import create_app
-    from server.api.context import Context
-    from server.clock import Clock, FileClock, SystemClock
-    from server.config import resolve
-    from server.db.engine import Database
-    from server.store import open_store
+    from server import logs
+    from server.asgi import SETTINGS_ENV, ServeOptions
 
     if not _is_loopback(args.host) and not args.allow_remote:
         print(
@@ -87,28 +119,48 @@ def serve(args: argparse.Namespace) -> int:
     if (args.tls_cert is None) != (args.tls_key is None):
         print("error: --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    logs.configure(args.log_level, json_lines=args.log_format == "json")
+    options = ServeOptions(
+        data_dir=args.data_dir,
+        config=args.config,
+        database_url=args.database_url,
+        storage_url=args.storage_url,
+        copy_storage_url=args.copy_storage_url,
+        trusted_proxies=tuple(args.trusted_proxy),
+        clock_file=args.clock_file,
+        scheduler=not args.no_scheduler,
+        job_check_seconds=args.job_check_seconds,
+        request_log=not args.no_access_log,
+        log_level=args.log_level,
+        json_logs=args.log_format == "json",
     )
-    settings = resolve(args.data_dir, args.database_url, args.storage_url)
-    database = Database(settings.database_url)
-    database.upgrade()
-    clock: Clock = FileClock(args.clock_file) if args.clock_file else SystemClock()
-    app = create_app(Context(db=database, store=open_store(settings.storage_url), clock=clock))
+    settings = options.settings()  # fails here, once, on a bad config; migrates the database
+    options.prepare(settings)
     if args.parent_pid:
         _exit_with_parent(args.parent_pid)
+    # uvicorn's TLS context is made for PROTOCOL_TLS_SERVER, which Python (3.10+) limits to
+    # TLS 1.2 and newer; a test connects with TLS 1.1 and is refused.
+    tls = {}
+    if args.tls_cert is not None:
+        tls = {"ssl_certfile": str(args.tls_cert), "ssl_keyfile": str(args.tls_key)}
+    os.environ[SETTINGS_ENV] = options.to_json()  # how worker processes get the same options
     uvicorn.run(
-        app,
+        "server.asgi:app",
+        factory=True,
         host=args.host,
         port=args.port,
+        workers=args.workers,
+        log_config=None,  # ours, set above (JSON lines)
         log_level=args.log_level.lower(),
-        access_log=not args.no_access_log,
-        ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
-        ssl_keyfile=str(args.tls_key) if args.tls_key else None,
+        access_log=False,  # the service writes its own structured request log
+        proxy_headers=False,  # X-Forwarded-For is read by the service, from trusted proxies only
         server_header=False,
         timeout_keep_alive=75,  # idle clients between uploads keep their connection
+        **tls,  # type: ignore[arg-type]
     )
-    database.dispose()
     return 0
 
 

@@ -104,3 +104,10 @@ class RangeNotSatisfiable(ServiceError):
 
 class RateLimited(ServiceError):
     status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

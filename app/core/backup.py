@@ -28,6 +28,10 @@ from app.core.walker import Walker
 
 __all__ = ["BackupResult", "backup", "folder_labels"]
 
+# Folders listed at once, ahead of the walk: on a cold cache the scan waits on the disk for
+# inodes, and a few requests in flight at once keep it busy (listing threads mostly wait).
+LIST_THREADS = 3
+
 
 @dataclass
 class BackupResult:
@@ -118,6 +122,7 @@ def backup(
     threads = max(1, threads)
     seal_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-seal")
     read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")
+    list_pool = ThreadPoolExecutor(LIST_THREADS, thread_name_prefix="keepsake-list")
     try:
         reader = FileReader(
             repo.subkeys, sealer, packer, seal_pool, token, lambda n: state.add(bytes_read=n)
@@ -128,6 +133,7 @@ def backup(
             packer=packer,
             reader=reader,
             file_pool=read_pool,
+            list_pool=list_pool,
             previous=Previous(repo, previous, packer.known),
             exclude=exclude,
             cancel=token,
@@ -153,6 +159,7 @@ def backup(
         token.cancel()  # stop the workers at their next safe point
         raise
     finally:
+        list_pool.shutdown(wait=True, cancel_futures=True)
         read_pool.shutdown(wait=True, cancel_futures=True)
         seal_pool.shutdown(wait=True, cancel_futures=True)
         packer.close()

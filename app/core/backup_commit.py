@@ -36,10 +36,13 @@ def iso_utc(moment: datetime) -> str:
 
 def check_leftovers(repo: Repository) -> None:
     """Keep packs a killed run uploaded only if the service still holds them long enough."""
+    leftovers = repo.index.packs(ix.UPLOADED)
+    if not leftovers:
+        return  # the usual case: no need to ask the service
     horizon = repo.clock.now() + timedelta(hours=LEFTOVER_MARGIN_HOURS)
     states = {p.pack_id: p for p in repo.log.pack_states()}
     stale: list[str] = []
-    for row in repo.index.packs(ix.UPLOADED):
+    for row in leftovers:
         info = states.get(row.pack_id)
         lease = info.expires_at if info is not None else row.expires_at
         exists = info is not None or repo.packs.pack_size(row.pack_id) == row.size

@@ -7,17 +7,18 @@ the index's state when the commit is accepted.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.core.clock import Clock
-from app.core.filescache import CacheEntry, StagedVersion
+from app.core.filescache import CacheRow, StagedVersion, chunks_to_blob, signed_inode
 from app.core.index import Index
 from app.core.keys import Subkeys
 from app.core.progress import Events, Progress
 
-BATCH = 2000
+BATCH = 8192  # staged items per index transaction
 PROGRESS_INTERVAL = 0.1  # seconds: at most ~10 progress events a second
 
 
@@ -35,6 +36,9 @@ class Counters:
 
 @dataclass
 class RunState:
+    """Counters and reports may be touched by any thread (they lock); staging is done by the
+    walker's thread only."""
+
     subkeys: Subkeys
     index: Index
     events: Events
@@ -46,11 +50,15 @@ class RunState:
     problems: list[tuple[str, str]] = field(default_factory=list)
     excluded: list[tuple[str, str]] = field(default_factory=list)
     phase: str = "scanning"
+    # Staged since the last flush: files-cache rows written by this run, keys of rows kept as
+    # they are, referenced blob ids, new versions. The walker appends to `kept` and `refs`
+    # directly (then calls `maybe_flush`): they grow by tens of thousands in a no-change scan.
+    rows: list[CacheRow] = field(default_factory=list)
+    kept: list[bytes] = field(default_factory=list)
+    refs: list[bytes] = field(default_factory=list)
+    versions: list[StagedVersion] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _last_emit: float = -1.0
-    _files: list[CacheEntry] = field(default_factory=list)
-    _refs: list[bytes] = field(default_factory=list)
-    _versions: list[StagedVersion] = field(default_factory=list)
 
     # -- counters and reports ------------------------------------------------------------------
 
@@ -63,6 +71,10 @@ class RunState:
         with self._lock:
             self.problems.append((path, reason))
         self.events.problem(path, reason)
+
+    def exclude(self, path: str, reason: str) -> None:
+        with self._lock:
+            self.excluded.append((path, reason))
 
     def progress(self, current: str | None, *, force: bool = False) -> None:
         now = self.clock.monotonic()
@@ -88,23 +100,35 @@ class RunState:
 
     # -- staging ----------------------------------------------------------------------------
 
-    def stage_file(self, entry: CacheEntry, refs: Iterable[bytes]) -> None:
-        self._files.append(entry)
-        self.stage_refs(refs)
+    def stage_new(self, key: bytes, st: os.stat_result, chunks: tuple[bytes, ...]) -> None:
+        """A file this run read: its new files-cache entry and its chunks."""
+        self.rows.append(
+            (
+                key,
+                signed_inode(st.st_ino),
+                st.st_size,
+                st.st_mtime_ns,
+                st.st_ctime_ns,
+                chunks_to_blob(chunks),
+                self.scan_start_ns,
+            )
+        )
+        self.refs.extend(chunks)
+        self.maybe_flush()
 
     def stage_refs(self, refs: Iterable[bytes]) -> None:
-        self._refs.extend(refs)
-        self._maybe_flush()
+        self.refs.extend(refs)
+        self.maybe_flush()
 
     def stage_version(self, snap_path: str, size: int, mtime_ns: int) -> None:
-        self._versions.append(StagedVersion(snap_path, size, mtime_ns, "f"))
-        self._maybe_flush()
+        self.versions.append(StagedVersion(snap_path, size, mtime_ns, "f"))
+        self.maybe_flush()
 
-    def _maybe_flush(self) -> None:
-        if len(self._files) + len(self._refs) + len(self._versions) >= BATCH:
+    def maybe_flush(self) -> None:
+        if len(self.rows) + len(self.kept) + len(self.refs) + len(self.versions) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if self._files or self._refs or self._versions:
-            self.index.stage(self._files, self._refs, self._versions)
-            self._files, self._refs, self._versions = [], [], []
+        if self.rows or self.kept or self.refs or self.versions:
+            self.index.stage_rows(self.rows, self.kept, self.refs, self.versions)
+            self.rows, self.kept, self.refs, self.versions = [], [], [], []

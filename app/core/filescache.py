@@ -8,7 +8,9 @@ is not trusted later: the file may have changed again within the same timestamp 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 ID_SIZE = 32
 RACY_NS = 3_000_000_000
@@ -33,11 +35,60 @@ class CacheEntry:
         """True when the file looks exactly as it did when this entry was written."""
         return (
             self.trusted
-            and self.inode == st.st_ino
+            and (self.inode == st.st_ino or not st.st_ino)
             and self.size == st.st_size
             and self.mtime_ns == st.st_mtime_ns
             and self.ctime_ns == st.st_ctime_ns
         )
+
+
+# A files-cache row as the index stores it (`files_cache` columns, in order). The scan compares
+# rows with the stat it has in hand without building a `CacheEntry` per file.
+CacheRow = tuple[bytes, int, int, int, int, bytes, int]
+ROW_COLUMNS = "path_key, inode, size, mtime_ns, ctime_ns, chunks, scan_start_ns"
+
+
+def row_matches(row: Sequence[Any], st: os.stat_result) -> bool:
+    """`CacheEntry.matches` for a raw row (its inode is stored signed; columns past the files
+    cache's own are ignored). A zero inode means the platform did not report one (directory
+    listings on Windows): the other fields decide."""
+    inode, size, mtime_ns, ctime_ns = row[1], row[2], row[3], row[4]
+    limit = row[6] - RACY_NS
+    ino = st.st_ino
+    return (
+        mtime_ns < limit
+        and ctime_ns < limit
+        and size == st.st_size
+        and mtime_ns == st.st_mtime_ns
+        and ctime_ns == st.st_ctime_ns
+        and (not ino or inode == signed_inode(ino))
+    )
+
+
+def entry_row(e: CacheEntry) -> CacheRow:
+    """The row that stores a cache entry."""
+    return (
+        e.path_key,
+        signed_inode(e.inode),
+        e.size,
+        e.mtime_ns,
+        e.ctime_ns,
+        chunks_to_blob(e.chunks),
+        e.scan_start_ns,
+    )
+
+
+def row_entry(row: CacheRow) -> CacheEntry:
+    key, inode, size, mtime_ns, ctime_ns, chunks, scan_start_ns = row
+    return CacheEntry(
+        bytes(key),
+        unsigned_inode(int(inode)),
+        int(size),
+        int(mtime_ns),
+        int(ctime_ns),
+        chunks_from_blob(bytes(chunks)),
+        int(scan_start_ns),
+    )
 
 
 @dataclass(frozen=True)

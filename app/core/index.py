@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from app.core.filescache import CacheEntry, StagedVersion, chunks_from_blob, unsigned_inode
+from app.core.filescache import ROW_COLUMNS, CacheEntry, CacheRow, StagedVersion, row_entry
 from app.core.indexdb import (
     COMMITTED,
     REMOVED,
@@ -38,8 +39,11 @@ __all__ = [
 
 
 _BLOB_STATES = "SELECT b.id, p.id, p.state FROM blobs b JOIN packs p ON p.id = b.pack_id"
-_CACHE_ROWS = (
-    "SELECT path_key, inode, size, mtime_ns, ctime_ns, chunks, scan_start_ns FROM files_cache"
+_CACHE_ROWS = f"SELECT {ROW_COLUMNS} FROM files_cache"  # noqa: S608 - fixed columns
+_CACHE_LOCATED = (
+    "SELECT f.path_key, f.inode, f.size, f.mtime_ns, f.ctime_ns, f.chunks, f.scan_start_ns,"
+    " p.id, p.state FROM files_cache f LEFT JOIN blobs b ON b.id = f.chunks"
+    " LEFT JOIN packs p ON p.id = b.pack_id"
 )
 
 
@@ -73,9 +77,12 @@ class Index(IndexHistory):
         for part in _batches(list(ids)):
             marks = ",".join("?" * len(part))
             sql = f"{_BLOB_STATES} WHERE b.id IN ({marks})"
-            rows = self._query(sql, part)
+            rows = self._read(sql, part)
             found.update((bytes(b), (str(p), str(s))) for b, p, s in rows)
         return found
+
+    def has_blobs(self) -> bool:
+        return bool(self._query("SELECT EXISTS (SELECT 1 FROM blobs)")[0][0])
 
     def record_uploaded(
         self, pack_id: str, size: int, entries: Iterable[BlobLocation], lease_until: str
@@ -161,21 +168,27 @@ class Index(IndexHistory):
 
     def cache_lookup_many(self, keys: Sequence[bytes]) -> dict[bytes, CacheEntry]:
         """Files-cache entries for many paths at once (a folder's files: one query, not many)."""
-        found: dict[bytes, CacheEntry] = {}
+        return {key: row_entry(row) for key, row in self.cache_rows(keys).items()}
+
+    def cache_rows(self, keys: Sequence[bytes]) -> dict[bytes, CacheRow]:
+        """Files-cache rows, as stored, for many paths at once (the scan's fast path)."""
+        found: dict[bytes, CacheRow] = {}
         for part in _batches(keys):
             marks = ",".join("?" * len(part))
             sql = f"{_CACHE_ROWS} WHERE path_key IN ({marks})"
-            rows = self._query(sql, part)
-            for key, ino, size, mtime, ctime, chunks, start in rows:
-                found[bytes(key)] = CacheEntry(
-                    bytes(key),
-                    unsigned_inode(int(ino)),
-                    int(size),
-                    int(mtime),
-                    int(ctime),
-                    chunks_from_blob(bytes(chunks)),
-                    int(start),
-                )
+            for row in self._read(sql, part):
+                found[row[0]] = row
+        return found
+
+    def cache_rows_located(self, keys: Sequence[bytes]) -> dict[bytes, tuple[Any, ...]]:
+        """Files-cache rows followed by (pack id, pack state) of the entry's chunk when it has
+        exactly one (most files), else (None, None): a folder's whole files-cache verdict in one
+        query."""
+        found: dict[bytes, tuple[Any, ...]] = {}
+        for part in _batches(keys):
+            marks = ",".join("?" * len(part))
+            for row in self._read(f"{_CACHE_LOCATED} WHERE f.path_key IN ({marks})", part):
+                found[row[0]] = row
         return found
 
     def cache_size(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from app.core.filescache import CacheEntry, StagedVersion, chunks_to_blob, signed_inode
+from app.core.filescache import ROW_COLUMNS, CacheEntry, CacheRow, StagedVersion, entry_row
 from app.core.indexdb import COMMITTED, REMOVED, IndexDB, SnapshotRow, _path_bytes
 
 
@@ -19,33 +19,32 @@ class IndexHistory(IndexDB):
     def begin_stage(self) -> None:
         """Start a run: drop whatever a killed run left staged."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM staged_files")
-            conn.execute("DELETE FROM staged_refs")
-            conn.execute("DELETE FROM staged_versions")
+            for table in ("stage_files", "stage_kept", "stage_refs", "staged_versions"):
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
     def stage(
         self,
         files: Sequence[CacheEntry],
         refs: Iterable[bytes],
         versions: Sequence[StagedVersion],
+        kept: Iterable[bytes] = (),
     ) -> None:
+        """Stage files-cache entries, referenced blob ids and new versions of the run. `kept`
+        names files-cache entries that stay as they are (unchanged files)."""
+        self.stage_rows([entry_row(e) for e in files], kept, refs, versions)
+
+    def stage_rows(
+        self,
+        rows: Iterable[CacheRow],
+        kept: Iterable[bytes],
+        refs: Iterable[bytes],
+        versions: Sequence[StagedVersion],
+    ) -> None:
+        """`stage` with files-cache rows as stored (the scan's fast path)."""
         with self.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO staged_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (
-                        e.path_key,
-                        signed_inode(e.inode),
-                        e.size,
-                        e.mtime_ns,
-                        e.ctime_ns,
-                        chunks_to_blob(e.chunks),
-                        e.scan_start_ns,
-                    )
-                    for e in files
-                ),
-            )
-            conn.executemany("INSERT OR IGNORE INTO staged_refs VALUES (?)", ((r,) for r in refs))
+            conn.executemany("INSERT INTO stage_files VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT INTO stage_kept VALUES (?)", ((k,) for k in kept))
+            conn.executemany("INSERT INTO stage_refs VALUES (?)", ((r,) for r in refs))
             conn.executemany(
                 "INSERT INTO staged_versions VALUES (?, ?, ?, ?)",
                 ((_path_bytes(v.path), v.size, v.mtime_ns, v.kind) for v in versions),
@@ -56,12 +55,13 @@ class IndexHistory(IndexDB):
         counts = {
             str(p): int(n)
             for p, n in self._query(
-                "SELECT b.pack_id, COUNT(*) FROM staged_refs r JOIN blobs b ON b.id = r.id"
+                "SELECT b.pack_id, COUNT(*) FROM blobs b WHERE b.id IN (SELECT id FROM stage_refs)"
                 " GROUP BY b.pack_id"
             )
         }
         missing = self._query(
-            "SELECT COUNT(*) FROM staged_refs r LEFT JOIN blobs b ON b.id = r.id WHERE b.id IS NULL"
+            "SELECT COUNT(*) FROM (SELECT DISTINCT id FROM stage_refs) r"
+            " WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.id = r.id)"
         )
         return counts, int(missing[0][0])
 
@@ -91,8 +91,16 @@ class IndexHistory(IndexDB):
                 "UPDATE packs SET live_refs = ? WHERE id = ?",
                 ((n, p) for p, n in live_refs.items()),
             )
-            conn.execute("DELETE FROM files_cache")
-            conn.execute("INSERT INTO files_cache SELECT * FROM staged_files")
+            # The files cache becomes: the entries the run kept, plus the ones it wrote (the
+            # last one per path, should two protected folders overlap).
+            conn.execute(
+                "DELETE FROM files_cache WHERE path_key NOT IN (SELECT path_key FROM stage_kept)"
+            )
+            conn.execute(
+                f"INSERT OR REPLACE INTO files_cache SELECT {ROW_COLUMNS} FROM stage_files"  # noqa: S608
+                " WHERE rowid IN (SELECT max(rowid) FROM stage_files GROUP BY path_key)"
+                " ORDER BY path_key"
+            )
             self._add_snapshot(conn, snapshot)
             conn.execute(
                 "INSERT INTO versions SELECT path, ?, size, mtime_ns, kind FROM staged_versions",
@@ -107,7 +115,7 @@ class IndexHistory(IndexDB):
             self.set_meta("deltas_since_full", str(since), conn)
             if versions_base:
                 self.set_meta("versions_base_seq", str(snapshot.seq), conn)
-            for table in ("staged_files", "staged_refs", "staged_versions"):
+            for table in ("stage_files", "stage_kept", "stage_refs", "staged_versions"):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
     # -- snapshots, indexes and versions ------------------------------------------------------

@@ -25,6 +25,7 @@ from app.core.sealing import BlobType, Sealer
 LEASE_ASSUMED = timedelta(hours=72)  # the service leases uncommitted packs for longer than this
 
 _Item = tuple[str, bytes, list[BlobLocation]]
+_USABLE = (ix.COMMITTED, ix.UPLOADED)
 
 
 class Packer:
@@ -53,6 +54,7 @@ class Packer:
         self._on_upload = on_upload
         self._lock = threading.Lock()
         self._claims: set[bytes] = set()
+        self._had_blobs = index.has_blobs()
         self._writers: dict[BlobType, PackWriter] = {}
         self._queue: queue.Queue[_Item | None] = queue.Queue(maxsize=queue_size)
         self._error: BaseException | None = None
@@ -74,6 +76,10 @@ class Packer:
             and found[0] not in self._unusable
         )
 
+    def usable_pack(self, pack_id: str | None, state: str | None) -> bool:
+        """A pack in this state may be referenced from a new snapshot (see `known`)."""
+        return state in _USABLE and pack_id not in self._unusable
+
     def known_many(self, ids: Iterable[bytes]) -> set[bytes]:
         usable = (ix.COMMITTED, ix.UPLOADED)
         return {
@@ -83,16 +89,18 @@ class Packer:
         }
 
     def claim(self, blob_id: bytes) -> bool:
-        """True when the caller must seal and `add` this blob (nobody else has, nor will)."""
+        """True when the caller must seal and `add` this blob (nobody else has, nor will).
+
+        Every blob claimed or found stored stays in `_claims` for the rest of the run, so a
+        chunk seen twice costs one index lookup at most, and none at all when the index held no
+        blobs before the run (a first backup): memory grows with the new data a run reads, not
+        with the size of the backup."""
         with self._lock:
             if blob_id in self._claims:
                 return False
             self._claims.add(blob_id)
-        if self.known(blob_id):
-            with self._lock:
-                self._claims.discard(blob_id)
-            return False
-        return True
+        # Stored by an earlier run: it stays claimed, so nobody stores it again.
+        return not (self._had_blobs and self.known(blob_id))
 
     def release(self, blob_id: bytes) -> None:
         """The claimed blob will not be added after all (its sealing failed)."""
@@ -184,8 +192,6 @@ class Packer:
         self._store.put_pack(pack_id, data)
         self._index.record_uploaded(pack_id, len(data), blobs, self._lease_until)
         with self._lock:
-            for blob in blobs:
-                self._claims.discard(blob.blob_id)
             self.uploaded.append(pack_id)
             self.bytes_uploaded += len(data)
         self._on_upload(len(data))

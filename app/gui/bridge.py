@@ -48,9 +48,9 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except Exception as exc:  # every failure must reach the UI, as a sentence
-            self._bridge._finished.emit(self._job_id, False, exc)
+            self._bridge._relay.finished.emit(self._job_id, False, exc)
         else:
-            self._bridge._finished.emit(self._job_id, True, result)
+            self._bridge._relay.finished.emit(self._job_id, True, result)
 
 
 class ChannelEvents:
@@ -74,7 +74,7 @@ class ChannelEvents:
             if self._queued:
                 return
             self._queued = True
-        self._bridge._channel_ready.emit(self)
+        self._bridge._relay.channel_ready.emit(self)
 
     def problem(self, path: str, reason: str) -> None:
         with self._lock:
@@ -82,13 +82,23 @@ class ChannelEvents:
             if self._queued:
                 return
             self._queued = True
-        self._bridge._channel_ready.emit(self)
+        self._bridge._relay.channel_ready.emit(self)
 
     def take(self) -> tuple[Progress | None, list[tuple[str, str]]]:
         with self._lock:
             latest, problems = self._latest, self._problems
             self._latest, self._problems, self._queued = None, [], False
         return latest, problems
+
+
+class _Relay(QObject):
+    """Carries worker-thread emits to the bridge. It has no Qt parent, so Qt never deletes it: a
+    late report from an engine thread after the bridge was destroyed (a window or test torn down
+    while protection still runs) emits into a dropped connection instead of a dead object."""
+
+    finished = Signal(int, bool, object)
+    channel_ready = Signal(object)
+    state_ready = Signal()
 
 
 class Bridge(QObject):
@@ -99,11 +109,6 @@ class Bridge(QObject):
     problem = Signal(str, str, str)  # channel, path, reason
     state_changed = Signal(object)  # the newest ProtectionState
     busy_changed = Signal(bool)  # any controller call running
-
-    # Private: emitted on worker threads, connected with a queued connection.
-    _finished = Signal(int, bool, object)
-    _channel_ready = Signal(object)
-    _state_ready = Signal()
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,9 +121,12 @@ class Bridge(QObject):
         self._state_lock = threading.Lock()
         self._state: Any = None
         self._state_queued = False
-        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._channel_ready.connect(self._deliver_channel, Qt.ConnectionType.QueuedConnection)
-        self._state_ready.connect(self._deliver_state, Qt.ConnectionType.QueuedConnection)
+        # Emitted on worker threads; the queued connections die with the bridge.
+        self._relay = _Relay()
+        queued = Qt.ConnectionType.QueuedConnection
+        self._relay.finished.connect(self._deliver, queued)
+        self._relay.channel_ready.connect(self._deliver_channel, queued)
+        self._relay.state_ready.connect(self._deliver_state, queued)
 
     # -- calls -----------------------------------------------------------------------------------
 
@@ -192,7 +200,7 @@ class Bridge(QObject):
             if self._state_queued:
                 return
             self._state_queued = True
-        self._state_ready.emit()
+        self._relay.state_ready.emit()
 
     @Slot()
     def _deliver_state(self) -> None:

@@ -97,11 +97,15 @@ class _Mailbox:
             self._pending = state
             self._cond.notify()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop delivering; once this returns (from another thread), no callback is running or
+        will run, so the listener's owner may be torn down safely."""
         with self._cond:
             self._closed = True
             self._pending = None
             self._cond.notify()
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
 
     def _run(self) -> None:
         while True:

@@ -829,6 +829,10 @@
         <source>Daily check at:</source>
         <translation>Daglig gennemgang kl.:</translation>
     </message>
+    <message>
+        <source>Start Keepsake when I sign in</source>
+        <translation>Start Keepsake, når jeg logger på</translation>
+    </message>
 </context>
 <context>
     <name>SecurityTab</name>

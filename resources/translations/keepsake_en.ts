@@ -829,6 +829,10 @@
         <source>Daily check at:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Start Keepsake when I sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SecurityTab</name>

@@ -17,28 +17,42 @@ from typing import Any
 from sqlalchemy import select
 
 from server import security
-from server.clock import iso, parse_time
-from server.config import resolve
+from server.clock import FixedClock, iso, parse_time
+from server.config import Settings, resolve
+from server.context import Context
 from server.db.engine import Database
 from server.db.models import Account, Plan
 from server.domain import accounts
+from server.domain.billing import PaymentUpdate, apply_payment
 from server.domain.status import account_status
 from server.errors import BadRequest, NotFound
-from server.policy import subscription
+from server.passwords import check_password
 from server.store import PackStore, open_store
 
 
 class Admin:
-    """What a command works with: the database, the store and the moment it acts at."""
+    """What a command works with: the database, the stores, the settings and the moment it acts
+    at (`--now`, else the real time). Stores are opened only by the commands that use them."""
 
-    def __init__(self, db: Database, store_url: str, now: datetime) -> None:
+    def __init__(self, db: Database, settings: Settings, now: datetime, now_given: bool) -> None:
         self.db = db
-        self._store_url = store_url
+        self.settings = settings
         self.now = now
+        self.now_given = now_given
 
     @property
     def store(self) -> PackStore:
-        return open_store(self._store_url)
+        return open_store(self.settings.storage_url)
+
+    def context(self) -> Context:
+        copy_url = self.settings.copy_storage_url
+        return Context(
+            db=self.db,
+            store=self.store,
+            clock=FixedClock(self.now),
+            copy_store=None if copy_url is None else open_store(copy_url),
+            smtp=self.settings.smtp,
+        )
 
 
 def add_admin_commands(admin: argparse.ArgumentParser) -> None:
@@ -97,13 +111,19 @@ def add_admin_commands(admin: argparse.ArgumentParser) -> None:
 def run_admin(args: argparse.Namespace) -> int:
     from server.clock import SystemClock
 
-    settings = resolve(args.data_dir, args.database_url, args.storage_url)
+    settings = resolve(
+        args.data_dir,
+        args.database_url,
+        args.storage_url,
+        copy_storage_url=args.copy_storage_url,
+        config_file=args.config,
+    )
     db = Database(settings.database_url)
     try:
         db.upgrade()
         now = args.now or SystemClock().now()
         handler: Callable[[Admin, argparse.Namespace], int] = args.handler
-        return handler(Admin(db, settings.storage_url, now), args)
+        return handler(Admin(db, settings, now, now_given=args.now is not None), args)
     finally:
         db.dispose()
 
@@ -123,7 +143,7 @@ def create_account(admin: Admin, args: argparse.Namespace) -> int:
     accounts.normalize_email(args.email)
     plan = args.plan.upper()
     password = read_password()
-    accounts.check_password_rules(password)
+    check_password(password)
     password_hash = security.hash_password(password)
     with admin.db.write() as session:
         account = accounts.create_account(session, args.email, password_hash, plan, admin.now)
@@ -176,20 +196,10 @@ def set_plan(admin: Admin, args: argparse.Namespace) -> int:
 
 def set_payment(admin: Admin, args: argparse.Namespace) -> int:
     """`paid` also reopens an ended (not yet deleted) account; `overdue` locks it from now."""
+    update = PaymentUpdate(state=args.state, paid_until=args.paid_until)
     with admin.db.write() as session:
         account = accounts.require_by_email(session, args.email)
-        if args.state == "paid":
-            account.state, account.end_reason = subscription.ACTIVE, None
-            account.state_since = admin.now
-            account.paid_until = args.paid_until
-            if account.last_backup_at is None or account.last_backup_at < admin.now:
-                account.last_backup_at = admin.now  # restarts a FREE account's inactivity clock
-        else:
-            if account.state == subscription.ENDED:
-                raise BadRequest("the subscription has ended; record a payment to reopen it")
-            account.state, account.state_since = subscription.OVERDUE, admin.now
-            if args.paid_until is not None:
-                account.paid_until = args.paid_until
+        apply_payment(session, account, update, admin.now)
         print(_summary(session, account, admin.now))
     return 0
 
@@ -197,9 +207,7 @@ def set_payment(admin: Admin, args: argparse.Namespace) -> int:
 def end_subscription(admin: Admin, args: argparse.Namespace) -> int:
     with admin.db.write() as session:
         account = accounts.require_by_email(session, args.email)
-        if account.state != subscription.ENDED:
-            account.state, account.state_since = subscription.ENDED, admin.now
-            account.end_reason = "subscription_ended"
+        apply_payment(session, account, PaymentUpdate(state="ended"), admin.now)
         print(_summary(session, account, admin.now))
     return 0
 

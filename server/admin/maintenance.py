@@ -1,21 +1,24 @@
-"""Admin commands that keep storage honest: `gc`, `scrub` and `stats`."""
+"""Admin commands that keep storage honest and people informed: `gc`, `scrub`, `notify`, `stats`.
+
+They run the same functions as the service's scheduler. A run at the real time (no `--now`) is
+recorded in the jobs table, which `/healthz` shows; a run at another moment is a what-if and is
+not recorded.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from datetime import timedelta
 from typing import Any
 
-from server.clock import SystemClock
-from server.domain.gc import collect
-from server.domain.scrub import scrub
+from server import maintenance
+from server.domain import jobs
 from server.domain.stats import service_stats
+from server.policy import schedule
+from server.policy.schedule import JobSpec
 
 from .commands import Admin
-
-FILE_AGE = timedelta(days=1)  # unreferenced files younger than this may be uploads in flight
 
 
 def add_commands(commands: Any, clock: argparse.ArgumentParser) -> None:
@@ -28,38 +31,54 @@ def add_commands(commands: Any, clock: argparse.ArgumentParser) -> None:
     check = commands.add_parser(
         "scrub",
         parents=[clock],
-        help="re-read every pack against its checksum; remove unreferenced leftovers",
+        help="re-read every pack against its checksum, update and repair from the safety copy "
+        "(--copy-storage-url), remove unreferenced leftovers",
     )
     check.set_defaults(handler=run_scrub)
+    notify = commands.add_parser(
+        "notify",
+        parents=[clock],
+        help="e-mail every dated warning not yet sent (SMTP from the config file or environment)",
+    )
+    notify.set_defaults(handler=run_notify)
     stats = commands.add_parser("stats", parents=[clock], help="service statistics (JSON)")
     stats.set_defaults(handler=run_stats)
 
 
+def _record(admin: Admin, spec: JobSpec, ok: bool, summary: str) -> None:
+    """A run that finished is a success for the schedule, whatever it found (damage is in the
+    report and in `stats`)."""
+    if not admin.now_given:
+        jobs.record(admin.db, spec, admin.now, ok, summary)
+
+
 def run_gc(admin: Admin, _args: argparse.Namespace) -> int:
-    report = collect(admin.db, admin.store, admin.now)
-    print(
-        f"gc at {admin.now.isoformat()}: {report.packs_collected} pack(s) collected "
-        f"({report.bytes_collected} bytes), {report.objects_deleted} object(s) deleted, "
-        f"{report.snapshots_dropped} snapshot(s) and {report.indexes_dropped} index object(s) "
-        f"dropped, {len(report.accounts_deleted)} account(s) deleted"
-    )
+    report = maintenance.run_gc(admin.context(), admin.now)
+    print(f"gc at {admin.now.isoformat()}: {report.summary()}")
     for account_id in report.accounts_deleted:
         print(f"deleted the data of account {account_id}")
+    _record(admin, schedule.GC, True, report.summary())
     return 0
 
 
 def run_scrub(admin: Admin, _args: argparse.Namespace) -> int:
-    wall = SystemClock().now()
-    report = scrub(admin.db, admin.store, admin.now, min(admin.now, wall) - FILE_AGE)
-    print(
-        f"scrub at {admin.now.isoformat()}: {report.packs_checked} pack(s), "
-        f"{report.bytes_checked} bytes verified, {len(report.damaged)} damaged, "
-        f"{report.orphans_deleted} unreferenced object(s) and {report.temporary_deleted} "
-        "temporary file(s) removed"
-    )
+    report = maintenance.run_scrub(admin.context(), admin.now)
+    print(f"scrub at {admin.now.isoformat()}: {report.summary()}")
+    for repaired in report.repaired:
+        print(f"repaired: {repaired}")
     for problem in report.damaged:
         print(f"damaged: {problem}", file=sys.stderr)
+    _record(admin, schedule.SCRUB, True, report.summary())
     return 1 if report.damaged else 0
+
+
+def run_notify(admin: Admin, _args: argparse.Namespace) -> int:
+    report = maintenance.run_notify(admin.context(), admin.now)
+    print(f"notify at {admin.now.isoformat()}: {report.summary()}")
+    for problem in report.errors:
+        print(f"not sent: {problem}", file=sys.stderr)
+    _record(admin, schedule.NOTIFY, True, report.summary())
+    return 1 if report.failed else 0
 
 
 def run_stats(admin: Admin, _args: argparse.Namespace) -> int:

@@ -1,21 +1,12 @@
-"""What every request handler needs: the database, the pack store and the clock."""
+"""The request's view of the process-wide Context (database, stores, clock, settings)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import Request
 
-from server.clock import Clock
-from server.db.engine import Database
-from server.store import PackStore
+from server.context import Context
 
-
-@dataclass
-class Context:
-    db: Database
-    store: PackStore
-    clock: Clock
+__all__ = ["Context", "get_context"]
 
 
 def get_context(request: Request) -> Context:

@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.errors import ServiceError
 
+from .requestlog import route_template
+
 log = logging.getLogger("keepsake.server")
 
 _HTTP_CODES = {
@@ -52,10 +54,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error(
-            "internal error on %s %s: %s",
-            request.method,
-            request.url.path,
-            type(exc).__name__,
+            "internal error",
+            extra={"method": request.method, "route": route_template(request.scope)},
             exc_info=exc,
         )
         return JSONResponse(

@@ -17,10 +17,18 @@ from server.errors import BadRequest
 
 from . import schemas
 from .auth import ContextDep, CurrentPrincipal
+from .schemas import errors
 
 router = APIRouter()
 
 _ID = r"^[0-9a-f]{32}$"
+OCTETS = "application/octet-stream"
+SEALED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the sealed bytes, as the client uploaded them",
+        "content": {OCTETS: {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 class CommitBody(BaseModel):
@@ -43,7 +51,10 @@ def _b64(value: str, name: str) -> bytes:
 
 @router.post(
     "/v1/sets/{set_id}/commits",
-    responses=schemas.answers(s200=schemas.CommitOut, s201=schemas.CommitOut),
+    responses={
+        **schemas.answers(s200=schemas.CommitOut, s201=schemas.CommitOut),
+        **errors(409),
+    },
 )
 def post_commit(
     set_id: str, body: CommitBody, principal: CurrentPrincipal, context: ContextDep
@@ -95,7 +106,7 @@ def list_snapshots(
 
 
 @router.head("/v1/sets/{set_id}/snapshots/{snapshot_id}", include_in_schema=False)
-@router.get("/v1/sets/{set_id}/snapshots/{snapshot_id}")
+@router.get("/v1/sets/{set_id}/snapshots/{snapshot_id}", responses=SEALED)
 def get_snapshot(
     set_id: str, snapshot_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
@@ -105,7 +116,7 @@ def get_snapshot(
         sets.require_unlocked(session, account, now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         data = history.get_snapshot(session, account, backup_set, snapshot_id, now)
-    return Response(data, media_type="application/octet-stream")
+    return Response(data, media_type=OCTETS)
 
 
 @router.head("/v1/sets/{set_id}/indexes", include_in_schema=False)
@@ -124,7 +135,7 @@ def list_indexes(
 
 
 @router.head("/v1/sets/{set_id}/indexes/{index_id}", include_in_schema=False)
-@router.get("/v1/sets/{set_id}/indexes/{index_id}")
+@router.get("/v1/sets/{set_id}/indexes/{index_id}", responses=SEALED)
 def get_index(
     set_id: str, index_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
@@ -133,4 +144,4 @@ def get_index(
         sets.require_unlocked(session, require_account(session, principal.account_id), now)
         backup_set = sets.find_set(session, principal.account_id, set_id)
         data = history.get_index(session, backup_set, index_id)
-    return Response(data, media_type="application/octet-stream")
+    return Response(data, media_type=OCTETS)

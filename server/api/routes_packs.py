@@ -17,15 +17,21 @@ from server.store import ObjectNotFound
 from . import schemas
 from .auth import ContextDep, CurrentPrincipal
 from .context import Context
+from .schemas import errors
 
 router = APIRouter()
 
 OCTETS = "application/octet-stream"
+BINARY = {"type": "string", "format": "binary"}
 FEED_BYTES = 1024 * 1024  # body bytes handed to a worker thread at a time (hash + write)
 
 
 @router.put(
     "/v1/sets/{set_id}",
+    responses={
+        200: {"content": {"application/json": {"schema": {"type": "object"}}}},
+        201: {"content": {"application/json": {"schema": {"type": "object"}}}},
+    },
 )
 def put_set(set_id: str, principal: CurrentPrincipal, context: ContextDep) -> Response:
     now = context.clock.now()
@@ -39,7 +45,7 @@ def put_set(set_id: str, principal: CurrentPrincipal, context: ContextDep) -> Re
 
 
 @router.head("/v1/sets", include_in_schema=False)
-@router.get("/v1/sets", response_model=list[schemas.SetOut])
+@router.get("/v1/sets", response_model=list[schemas.SetOut], responses=errors(401))
 def list_sets(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str, Any]]:
     with context.db.read() as session:
         return [
@@ -50,7 +56,22 @@ def list_sets(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str
 
 @router.put(
     "/v1/sets/{set_id}/packs/{pack_id}",
-    responses=schemas.answers(s200=schemas.PutPackOut, s201=schemas.PutPackOut),
+    responses={
+        **schemas.answers(s200=schemas.PutPackOut, s201=schemas.PutPackOut),
+        **errors(409, 413),
+    },
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "X-Content-SHA256",
+                "in": "header",
+                "required": True,
+                "description": "hex SHA-256 of the body",
+                "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            }
+        ],
+        "requestBody": {"required": True, "content": {OCTETS: {"schema": BINARY}}},
+    },
 )
 async def put_pack(
     set_id: str, pack_id: str, request: Request, principal: CurrentPrincipal, context: ContextDep
@@ -89,7 +110,11 @@ async def put_pack(
     )
 
 
-@router.head("/v1/sets/{set_id}/packs/{pack_id}", operation_id="head_pack")
+@router.head(
+    "/v1/sets/{set_id}/packs/{pack_id}",
+    operation_id="head_pack",
+    responses={200: {"description": "the pack exists; its size and checksum in the headers"}},
+)
 def head_pack(
     set_id: str, pack_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
@@ -105,7 +130,25 @@ def head_pack(
     )
 
 
-@router.get("/v1/sets/{set_id}/packs/{pack_id}")  # HEAD has its own route
+@router.get(  # HEAD has its own route
+    "/v1/sets/{set_id}/packs/{pack_id}",
+    responses={
+        200: {"content": {OCTETS: {"schema": BINARY}}},
+        206: {"description": "the requested range", "content": {OCTETS: {"schema": BINARY}}},
+        **errors(416),
+    },
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "Range",
+                "in": "header",
+                "required": False,
+                "description": "one range: bytes=a-b, bytes=a- or bytes=-n",
+                "schema": {"type": "string"},
+            }
+        ]
+    },
+)
 def get_pack(
     set_id: str, pack_id: str, request: Request, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:

@@ -1,20 +1,34 @@
-"""Response shapes, so `/openapi.json` (the authoritative contract) describes every answer."""
+"""Response shapes, so `/openapi.json` (the authoritative contract) describes every answer,
+errors included."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class ErrorOut(BaseModel):
+    """Every error: a machine code, one human sentence, and fields some codes add (`reason`,
+    `since`, `used`, `allowed`, `packs`, `size`, `retry_after`, `devices`...)."""
+
+    model_config = ConfigDict(extra="allow")
+
     error: str
     message: str
 
 
+class JobOut(BaseModel):
+    last_finished_at: str | None
+    last_ok: bool | None
+
+
 class HealthOut(BaseModel):
-    status: str
+    status: str  # ok | failing
     version: str
+    uptime_seconds: int
+    checks: dict[str, str]  # database, storage, copy_storage: "ok" or "failing"
+    jobs: dict[str, JobOut]
 
 
 class AccountCreatedOut(BaseModel):
@@ -25,6 +39,10 @@ class SessionOut(BaseModel):
     device_id: str
     token: str
     account_id: str
+
+
+class PasswordChangedOut(BaseModel):
+    devices_signed_out: int
 
 
 class WarningOut(BaseModel):
@@ -59,6 +77,67 @@ class DeviceOut(BaseModel):
     created_at: str
     last_seen_at: str
     current: bool
+
+
+class ConsentOut(BaseModel):
+    granted: bool
+    changed_at: str | None
+    meaning: str
+
+
+class ExportDeviceOut(BaseModel):
+    device_id: str
+    name: str
+    created_at: str
+    last_seen_at: str
+    revoked_at: str | None
+
+
+class ExportSignInOut(BaseModel):
+    time: str
+    outcome: str
+    device_id: str | None
+    client: str | None
+
+
+class ExportBillingOut(BaseModel):
+    plan: str
+    plan_name: str
+    state: str
+    state_since: str
+    end_reason: str | None
+    paid_until: str | None
+    retention_days_override: int | None
+    quota_bytes_override: int | None
+
+
+class ExportSetOut(BaseModel):
+    set_id: str
+    created_at: str
+    head_seq: int
+    snapshots_stored: int
+    packs_stored: int
+    bytes_stored: int
+
+
+class ExportNoticeOut(BaseModel):
+    code: str
+    date: str
+    sent_at: str | None
+
+
+class ExportOut(BaseModel):
+    format: str
+    version: int
+    exported_at: str
+    account: AccountOut
+    billing: ExportBillingOut
+    consents: dict[str, ConsentOut]
+    devices: list[ExportDeviceOut]
+    sign_ins: list[ExportSignInOut]
+    backup_sets: list[ExportSetOut]
+    notices_sent: list[ExportNoticeOut]
+    recovery_kit_stored: str | None
 
 
 class SetOut(BaseModel):
@@ -101,3 +180,8 @@ class IndexOut(BaseModel):
 def answers(**models: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for routes that build their own Response: {status: model}."""
     return {int(status.removeprefix("s")): {"model": model} for status, model in models.items()}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for the error statuses a route may answer, all in the `ErrorOut` shape."""
+    return {status: {"model": ErrorOut} for status in statuses}

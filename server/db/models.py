@@ -120,6 +120,7 @@ class Pack(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     damaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # set by scrub
+    copied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # in the safety copy since
 
 
 class Commit(Base):
@@ -173,7 +174,10 @@ class SignIn(Base):
     """Sign-in history: what the account page shows and what login rate limiting counts."""
 
     __tablename__ = "sign_ins"
-    __table_args__ = (Index("ix_sign_ins_email_time", "email_norm", "time"),)
+    __table_args__ = (
+        Index("ix_sign_ins_email_time", "email_norm", "time"),
+        Index("ix_sign_ins_client_time", "client", "time"),
+    )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     account_id: Mapped[str | None] = mapped_column(String(32))
@@ -182,6 +186,9 @@ class SignIn(Base):
     success: Mapped[bool] = mapped_column(Boolean)
     device_id: Mapped[str | None] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(32))
+    # The client's address (an IPv6 client's /64): shown in the person's history, and counted by
+    # the per-client brute-force limit.
+    client: Mapped[str | None] = mapped_column(String(64))
 
 
 class Trash(Base):
@@ -193,3 +200,45 @@ class Trash(Base):
     object_key: Mapped[str] = mapped_column(String(200), unique=True)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     delete_after: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Consent(Base):
+    """What the person agreed to, with when they last changed it (part of their export)."""
+
+    __tablename__ = "consents"
+
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    granted: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NoticeSent(Base):
+    """Each dated warning e-mailed once: a row is claimed before sending and completed after, so
+    two service processes (or the scheduler and `admin notify`) never send the same one twice."""
+
+    __tablename__ = "notices_sent"
+    __table_args__ = (
+        UniqueConstraint("account_id", "code", "date", name="uq_notices_account_code_date"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    date: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Job(Base):
+    """A scheduled maintenance job (gc, notify, scrub): who runs it and how the last run went.
+    `running_until` is a lease, so one of several service processes runs each job at a time."""
+
+    __tablename__ = "jobs"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    running_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_ok: Mapped[bool | None] = mapped_column(Boolean)
+    last_summary: Mapped[str | None] = mapped_column(String(500))

@@ -5,21 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import ids, security
 from server.clock import iso
-from server.db.models import Account, Device, Plan, SignIn
-from server.errors import BadRequest, Conflict, DeviceLimit, NotFound, RateLimited, Unauthorized
+from server.db.models import Account, Device, Plan
+from server.errors import BadRequest, Conflict, DeviceLimit, NotFound, Unauthorized
 from server.policy import subscription
 from server.policy.subscription import Facts, Standing, Terms
 
-MAX_FAILED_LOGINS = 10
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
+MAX_DEVICE_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -43,11 +40,6 @@ def normalize_email(email: str) -> str:
     ):
         raise BadRequest("that is not a valid email address")
     return value.casefold()
-
-
-def check_password_rules(password: str) -> None:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise BadRequest(f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
 
 
 def require_account(session: Session, account_id: str, lock: bool = False) -> Account:
@@ -100,44 +92,6 @@ def create_account(
     return account
 
 
-def recent_failures(session: Session, email_norm: str, now: datetime) -> int:
-    count = session.scalar(
-        select(func.count())
-        .select_from(SignIn)
-        .where(
-            SignIn.email_norm == email_norm,
-            SignIn.success.is_(False),
-            SignIn.time > now - FAILED_LOGIN_WINDOW,
-        )
-    )
-    return int(count or 0)
-
-
-def check_login_rate(session: Session, email_norm: str, now: datetime) -> None:
-    if recent_failures(session, email_norm, now) >= MAX_FAILED_LOGINS:
-        raise RateLimited("too many failed sign-ins for this account; try again in 15 minutes")
-
-
-def record_sign_in(
-    session: Session,
-    email_norm: str,
-    account_id: str | None,
-    outcome: str,
-    now: datetime,
-    device_id: str | None = None,
-) -> None:
-    session.add(
-        SignIn(
-            account_id=account_id,
-            email_norm=email_norm,
-            time=now,
-            success=outcome == "ok",
-            device_id=device_id,
-            outcome=outcome,
-        )
-    )
-
-
 def active_devices(session: Session, account_id: str) -> list[Device]:
     return list(
         session.scalars(
@@ -160,9 +114,7 @@ def register_device(
     At the limit the refusal lists the devices (the password was already checked), so the client
     can offer to replace one, e.g. a reinstalled PC, by signing in again with `replace_device`.
     """
-    name = name.strip()
-    if not 1 <= len(name) <= 100:
-        raise BadRequest("the device name must be 1 to 100 characters long")
+    name = device_name(name)
     devices = active_devices(session, account.id)
     if replace_device is not None:
         replaced = [d for d in devices if d.id == replace_device]
@@ -217,11 +169,40 @@ def touch_device(session: Session, device_id: str, now: datetime) -> None:
         device.last_seen_at = now
 
 
-def revoke_device(session: Session, account_id: str, device_id: str, now: datetime) -> None:
+def device_name(name: str) -> str:
+    """Names are for people (\"Anna's laptop\"); they need not be unique."""
+    name = name.strip()
+    if not 1 <= len(name) <= MAX_DEVICE_NAME or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise BadRequest(
+            f"the device name must be 1 to {MAX_DEVICE_NAME} characters, without control characters"
+        )
+    return name
+
+
+def require_device(session: Session, account_id: str, device_id: str) -> Device:
+    """One of the account's active devices; anything else (another account's too) is a 404."""
     device = session.get(Device, device_id) if ids.is_id(device_id) else None
     if device is None or device.account_id != account_id or device.revoked_at is not None:
         raise NotFound("no such device")
-    device.revoked_at = now
+    return device
+
+
+def revoke_device(session: Session, account_id: str, device_id: str, now: datetime) -> None:
+    require_device(session, account_id, device_id).revoked_at = now
+
+
+def rename_device(session: Session, account_id: str, device_id: str, name: str) -> Device:
+    device = require_device(session, account_id, device_id)
+    device.name = device_name(name)
+    return device
+
+
+def revoke_other_devices(session: Session, account_id: str, keep: str | None, now: datetime) -> int:
+    """Sign out every device but `keep`; returns how many were signed out."""
+    others = [d for d in active_devices(session, account_id) if d.id != keep]
+    for device in others:
+        device.revoked_at = now
+    return len(others)
 
 
 def terms_of(session: Session, account: Account) -> Terms:

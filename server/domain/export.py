@@ -9,14 +9,45 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.clock import iso
-from server.db.models import Account, BackupSet, Commit, Device, Pack, RecoveryKit, SignIn
+from server.db.models import (
+    Account,
+    BackupSet,
+    Commit,
+    Device,
+    NoticeSent,
+    Pack,
+    Plan,
+    RecoveryKit,
+    SignIn,
+)
 
+from .consents import consents_of
 from .status import account_status
 
 
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else iso(value)
+
+
+def billing_state(session: Session, account: Account) -> dict[str, Any]:
+    """The subscription as recorded (the account status shows its effect: locks and dates)."""
+    plan = session.get(Plan, account.plan_code)
+    return {
+        "plan": account.plan_code,
+        "plan_name": plan.name if plan is not None else account.plan_code,
+        "state": account.state,
+        "state_since": iso(account.state_since),
+        "end_reason": account.end_reason,
+        "paid_until": _when(account.paid_until),
+        "retention_days_override": account.retention_days,
+        "quota_bytes_override": account.quota_bytes,
+    }
+
+
 def personal_data(session: Session, account: Account, now: datetime) -> dict[str, Any]:
-    def when(value: datetime | None) -> str | None:
-        return None if value is None else iso(value)
+    """Account, billing, consents, devices, sign-in history, stored sets (sizes only), e-mails
+    sent: everything the service holds about the person except the encrypted backups."""
+    when = _when
 
     devices = session.scalars(
         select(Device).where(Device.account_id == account.id).order_by(Device.created_at)
@@ -52,6 +83,8 @@ def personal_data(session: Session, account: Account, now: datetime) -> dict[str
         "version": 1,
         "exported_at": iso(now),
         "account": account_status(session, account, now),
+        "billing": billing_state(session, account),
+        "consents": consents_of(session, account.id),
         "devices": [
             {
                 "device_id": d.id,
@@ -63,8 +96,22 @@ def personal_data(session: Session, account: Account, now: datetime) -> dict[str
             for d in devices
         ],
         "sign_ins": [
-            {"time": iso(s.time), "outcome": s.outcome, "device_id": s.device_id} for s in sign_ins
+            {
+                "time": iso(s.time),
+                "outcome": s.outcome,
+                "device_id": s.device_id,
+                "client": s.client,
+            }
+            for s in sign_ins
         ],
         "backup_sets": sets,
+        "notices_sent": [
+            {"code": n.code, "date": iso(n.date), "sent_at": when(n.sent_at)}
+            for n in session.scalars(
+                select(NoticeSent)
+                .where(NoticeSent.account_id == account.id)
+                .order_by(NoticeSent.claimed_at, NoticeSent.pk)
+            )
+        ],
         "recovery_kit_stored": None if kit is None else iso(kit.updated_at),
     }

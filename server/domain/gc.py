@@ -19,8 +19,10 @@ from server.db.models import (
     Account,
     BackupSet,
     Commit,
+    Consent,
     Device,
     IndexObject,
+    NoticeSent,
     Pack,
     RecoveryKit,
     SignIn,
@@ -35,6 +37,7 @@ from .trash import discard_object
 
 BATCH = 500
 HISTORY_KEPT = timedelta(days=365)  # sign-in history and revoked devices, for the account page
+STRANGERS_KEPT = timedelta(days=1)  # failed sign-ins for emails without an account: limits only
 
 
 @dataclass
@@ -47,15 +50,29 @@ class GcReport:
     indexes_dropped: int = 0
     objects_deleted: int = 0
 
+    def summary(self) -> str:
+        return (
+            f"{self.packs_collected} pack(s) collected ({self.bytes_collected} bytes), "
+            f"{self.objects_deleted} object(s) deleted, {self.snapshots_dropped} snapshot(s) and "
+            f"{self.indexes_dropped} index object(s) dropped, "
+            f"{len(self.accounts_deleted)} account(s) deleted"
+        )
+
 
 def collect(
-    db: Database, store: PackStore, now: datetime, grace: timedelta = retention.GRACE
+    db: Database,
+    store: PackStore,
+    now: datetime,
+    grace: timedelta = retention.GRACE,
+    copy: PackStore | None = None,
 ) -> GcReport:
+    """One retention pass. `copy` is the safety copy: every object deleted from the store is
+    deleted there too, so a deleted account leaves nothing behind in either."""
     report = GcReport()
     _delete_due_accounts(db, now, report)
     _collect_packs(db, now, grace, report)
     _drop_trimmed_history(db, now, grace, report)
-    _empty_trash(db, store, now, report)
+    _empty_trash(db, [store] if copy is None else [store, copy], now, report)
     _prune_history(db, now, report)
     return report
 
@@ -64,6 +81,7 @@ def _prune_history(db: Database, now: datetime, report: GcReport) -> None:
     with db.write() as session:
         for statement in (
             delete(SignIn).where(SignIn.time < now - HISTORY_KEPT),
+            delete(SignIn).where(SignIn.account_id.is_(None), SignIn.time < now - STRANGERS_KEPT),
             delete(Device).where(Device.revoked_at < now - HISTORY_KEPT),
         ):
             result = session.execute(statement)
@@ -101,6 +119,8 @@ def delete_account_data(session: Session, account: Account, now: datetime) -> No
         session.execute(delete(IndexObject).where(IndexObject.set_pk == set_pk))
     session.execute(delete(BackupSet).where(BackupSet.account_id == account.id))
     session.execute(delete(RecoveryKit).where(RecoveryKit.account_id == account.id))
+    session.execute(delete(Consent).where(Consent.account_id == account.id))
+    session.execute(delete(NoticeSent).where(NoticeSent.account_id == account.id))
     session.execute(
         delete(SignIn).where(
             or_(SignIn.account_id == account.id, SignIn.email_norm == account.email_norm)
@@ -173,7 +193,7 @@ def _drop_trimmed_history(db: Database, now: datetime, grace: timedelta, report:
             report.indexes_dropped += int(getattr(result, "rowcount", 0) or 0)
 
 
-def _empty_trash(db: Database, store: PackStore, now: datetime, report: GcReport) -> None:
+def _empty_trash(db: Database, stores: list[PackStore], now: datetime, report: GcReport) -> None:
     with db.read() as session:
         due = list(
             session.execute(select(Trash.pk, Trash.object_key).where(Trash.delete_after <= now))
@@ -181,7 +201,8 @@ def _empty_trash(db: Database, store: PackStore, now: datetime, report: GcReport
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
         for row in batch:
-            store.delete(row.object_key)
+            for store in stores:
+                store.delete(row.object_key)
             report.objects_deleted += 1
         with db.write() as session:
             session.execute(delete(Trash).where(Trash.pk.in_([row.pk for row in batch])))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.clock import iso
+from server.clock import as_utc, iso
 from server.db.models import Account, BackupSet, Pack
 from server.policy import quota
 from server.policy.subscription import Notice
@@ -17,24 +17,32 @@ from .accounts import active_devices, standing_of, terms_of
 from .sets import usage_bytes
 
 
+def dated_warnings(session: Session, account: Account, now: datetime) -> list[Notice]:
+    """The warnings that announce something dated (a lock, an expiry, a deletion, damage found):
+    the ones the service also sends by e-mail, once each."""
+    standing = standing_of(session, account, now)
+    warnings = list(standing.warnings)
+    damaged, since = damaged_packs(session, account.id)
+    if damaged and since is not None:
+        warnings.append(
+            Notice(
+                "damaged_packs",
+                since,
+                f"{damaged} stored pack(s) failed the service's integrity check and no good copy "
+                "could repair them; run a verify in the app, which uploads what is missing again.",
+            )
+        )
+    return warnings
+
+
 def account_status(session: Session, account: Account, now: datetime) -> dict[str, Any]:
     terms = terms_of(session, account)
     standing = standing_of(session, account, now)
     used = usage_bytes(session, account.id, now)
-    warnings = list(standing.warnings)
+    warnings = dated_warnings(session, account, now)
     if quota.nearly_full(used, terms.quota_bytes):
         warnings.append(
             Notice("quota_nearly_full", now, f"{used} of {terms.quota_bytes} bytes are used.")
-        )
-    damaged = damaged_packs(session, account.id)
-    if damaged:
-        warnings.append(
-            Notice(
-                "damaged_packs",
-                now,
-                f"{damaged} stored pack(s) failed the service's integrity check; "
-                "run a verify to repair the backup.",
-            )
         )
     return {
         "account_id": account.id,
@@ -57,11 +65,12 @@ def account_status(session: Session, account: Account, now: datetime) -> dict[st
     }
 
 
-def damaged_packs(session: Session, account_id: str) -> int:
-    count = session.scalar(
-        select(func.count())
+def damaged_packs(session: Session, account_id: str) -> tuple[int, datetime | None]:
+    """How many of the account's packs are damaged, and since when the first one is."""
+    count, first = session.execute(
+        select(func.count(), func.min(Pack.damaged_at))
         .select_from(Pack)
         .join(BackupSet, Pack.set_pk == BackupSet.pk)
         .where(BackupSet.account_id == account_id, Pack.damaged_at.is_not(None))
-    )
-    return int(count or 0)
+    ).one()
+    return int(count or 0), None if first is None else as_utc(first)

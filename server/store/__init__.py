@@ -70,6 +70,9 @@ class PackStore(Protocol):
         """Remove leftovers of interrupted uploads; returns how many were removed."""
         ...
 
+    def check(self) -> None:
+        """Raise unless the store can be written to right now (for the health check)."""
+
 
 def open_store(url: str) -> PackStore:
     """A store from `--storage-url`: a folder path, a `file://` URL, or `s3://BUCKET/PREFIX`."""

@@ -93,6 +93,14 @@ class FolderStore:
                 continue
         return removed
 
+    def check(self) -> None:
+        """Write and remove a small file: catches a full, read-only or vanished disk."""
+        probe = self.root / _TMP / f"health-{secrets.token_hex(4)}"
+        try:
+            probe.write_bytes(b"ok")
+        finally:
+            probe.unlink(missing_ok=True)
+
 
 def check_key(key: str) -> str:
     """Keys are chosen by the service, and checked anyway: no `..`, no absolute paths."""

@@ -114,6 +114,9 @@ class S3Store:
                     removed += 1
         return removed
 
+    def check(self) -> None:
+        self._client.head_bucket(Bucket=self._bucket)
+
 
 class _BufferedWriter:
     """Keeps the pieces (a pack is at most a few hundred MiB) and sends them in one PUT."""

@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from server.clock import FixedClock
 from server.db.engine import Database
-from server.db.models import Account
+from server.db.models import Account, Base
 from server.store import PackStore
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+PASSWORD = "correct horse"
 
 
 @dataclass
@@ -30,13 +31,33 @@ class Harness:
     store: PackStore
     data_dir: Path
 
-    def signup(self, email: str | None = None, password: str = "correct horse") -> str:
+    def location(self) -> list[str]:
+        """The admin CLI's options that point at this harness's database and packs."""
+        return [
+            "--data-dir",
+            str(self.data_dir),
+            "--database-url",
+            self.db.url,
+            "--storage-url",
+            str(self.data_dir / "packs"),
+        ]
+
+    def dump(self) -> str:
+        """Every row of every table as text, whichever the database (what an operator sees)."""
+        lines = []
+        with self.db.read() as session:
+            for table in Base.metadata.sorted_tables:
+                for row in session.execute(select(table)):
+                    lines.append(f"{table.name}: {tuple(row)!r}")
+        return "\n".join(lines)
+
+    def signup(self, email: str | None = None, password: str = PASSWORD) -> str:
         email = email or f"u-{secrets.token_hex(5)}@example.org"
         reply = self.client.post("/v1/accounts", json={"email": email, "password": password})
         assert reply.status_code == 201, reply.text
         return email
 
-    def login(self, email: str, password: str = "correct horse", device: str = "pc") -> Api:
+    def login(self, email: str, password: str = PASSWORD, device: str = "pc") -> Api:
         reply = self.client.post(
             "/v1/sessions", json={"email": email, "password": password, "device_name": device}
         )

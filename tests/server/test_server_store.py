@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,13 +18,7 @@ from server.store import ObjectNotFound, PackStore, open_store
 from server.store.folder import FolderStore
 from server.store.s3 import S3Store
 from tests.server.apiharness import START, Harness
-from tests.server.s3 import moto_endpoint, s3_store_url
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    with moto_endpoint() as endpoint:
-        yield endpoint
+from tests.server.s3 import s3_store_url
 
 
 @pytest.fixture(params=["folder", "s3"])
@@ -108,7 +101,7 @@ def test_open_store_accepts_paths_and_file_urls(tmp_path: Path) -> None:
 
 
 def test_service_on_s3_uploads_ranges_and_collects(
-    s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cheap_hashing: None
 ) -> None:
     store = open_store(s3_store_url(monkeypatch, s3_endpoint, f"svc-{secrets.token_hex(6)}"))
     db = Database(sqlite_url(tmp_path / "k.db"))

@@ -4,7 +4,6 @@ warnings before they happen, deletion only after the documented deadline."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from tests.server.apiharness import Api, Harness
 
 
 def admin(harness: Harness, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(["admin", "--data-dir", str(harness.data_dir), *args])
+    code = main(["admin", *harness.location(), *args])
     out = capsys.readouterr()
     return code, out.out + out.err
 
@@ -154,8 +153,7 @@ def test_owner_deletes_account_and_gc_removes_everything(
     assert api.call("GET", "/v1/account").status_code == 401
     _, out = admin(harness, capsys, "gc", "--now", iso(harness.clock.now()))
     assert "1 account(s) deleted" in out and list(harness.store.list()) == []
-    dump = "\n".join(sqlite3.connect(harness.data_dir / "keepsake.db").iterdump())
-    assert api.email not in dump.lower()
+    assert api.email not in harness.dump().lower()
 
 
 def test_personal_data_export(harness: Harness) -> None:

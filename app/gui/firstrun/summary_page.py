@@ -1,4 +1,5 @@
-"""Last step: what was set up, in a few lines; Finish saves the folders and starts the backup."""
+"""Last step: what was set up, in a few lines; Finish saves the folders, sets Keepsake to start
+when the person signs in (they can turn that off under Schedule), and starts the backup."""
 
 from __future__ import annotations
 
@@ -61,4 +62,4 @@ class SummaryPage(AsyncPage):
 
     def work(self) -> Callable[[], Any]:
         folders, controller = list(self.ctx.folders), self.ctx.controller
-        return lambda: controller.set_folders(folders)
+        return lambda: controller.finish_first_run(folders)

@@ -38,7 +38,7 @@ class SettingsWindow(QWidget):
         self.resize(860, 600)
         self.draft = Draft(controller, bridge, self)
         self.folders = FoldersTab(self.draft)
-        self.schedule = ScheduleTab(self.draft)
+        self.schedule = ScheduleTab(self.draft, controller, bridge)
         self.network = NetworkTab(self.draft)
         self.account = SubscriptionPanel(account)
         self.security = SecurityTab(controller, bridge)

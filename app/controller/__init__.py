@@ -1,0 +1,49 @@
+"""The one face the desktop app talks to: sign-in, the key and its recovery kit, folders,
+protection, starting at sign-in, the account and its privacy rights, and browsing and restoring
+snapshots. Qt-free; it does what `app/commands` do for the terminal, in the shapes a window needs
+(small frozen dataclasses), and holds no widget state.
+
+Modules, one job each: `facade` (the `Controller`), `signin`, `keys` (key and recovery kit),
+`folders`, `protection`, `account_status`, `service_calls` (export, delete, updates) and
+`restore_session`. Import from this package; the split is an inside matter.
+"""
+
+from app.controller.account_status import AccountStatus, AccountWarning, Device
+from app.controller.account_status import parse_account_status as _account_status
+from app.controller.facade import Controller
+from app.controller.folders import FOLDER_SIZE_BUDGET_S, FolderSize, folder_size
+from app.controller.keys import KitSaved
+from app.controller.protection import pause_until_tomorrow
+from app.controller.restore_session import (
+    Entry,
+    RestoreItem,
+    RestoreOutcome,
+    RestoreSession,
+    Snapshot,
+    Version,
+)
+from app.controller.service_calls import ServiceLacksFeature, UpdateInfo
+from app.controller.signin import Setup, SignedIn
+
+__all__ = [
+    "FOLDER_SIZE_BUDGET_S",
+    "AccountStatus",
+    "AccountWarning",
+    "Controller",
+    "Device",
+    "Entry",
+    "FolderSize",
+    "KitSaved",
+    "RestoreItem",
+    "RestoreOutcome",
+    "RestoreSession",
+    "ServiceLacksFeature",
+    "Setup",
+    "SignedIn",
+    "Snapshot",
+    "UpdateInfo",
+    "Version",
+    "_account_status",
+    "folder_size",
+    "pause_until_tomorrow",
+]

@@ -1,0 +1,106 @@
+"""Account calls the service client does not wrap: export my data, delete my account, and the
+update check. A service too old to know an endpoint answers 404, which becomes
+`ServiceLacksFeature` so the window can say "not yet" instead of "not found"."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.connect import keystore_for
+from app.core.errors import KeepsakeError, NotFound
+from app.profile import MASTER_KEY_SECRET, TOKEN_SECRET, Profile
+from app.storage.http import Transport, read_json, read_nothing
+
+
+class ServiceLacksFeature(KeepsakeError):
+    """The service answered 404 for an endpoint this app needs: it is older than the app."""
+
+
+@dataclass(frozen=True)
+class UpdateInfo:
+    current: str
+    latest: str | None
+    url: str | None
+
+    @property
+    def available(self) -> bool:
+        return self.latest is not None and _version_key(self.latest) > _version_key(self.current)
+
+
+def export_my_data(profile: Profile, destination: Path) -> Path:
+    """Save what the service holds about the person (`GET /v1/account/export`) as JSON."""
+    answer = _call(profile, "GET", "/v1/account/export", "export your data", read_json)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text(json.dumps(answer, indent=2, sort_keys=True), encoding="utf-8")
+    return destination
+
+
+def delete_account(profile: Profile, password: str) -> None:
+    """Delete the account on the service, then forget it here: token, key and backup set.
+    Protection must be stopped first (the facade does that) so nothing uploads in between."""
+    _call(
+        profile, "DELETE", "/v1/account", "delete the account", read_nothing, {"password": password}
+    )
+
+
+def forget_account(profile: Profile) -> None:
+    """Remove the token, the key and the account's ids from this PC."""
+    keystore = keystore_for(profile)
+    keystore.delete(TOKEN_SECRET)
+    keystore.delete(MASTER_KEY_SECRET)
+    settings = profile.load()
+    settings.email = settings.account_id = settings.device_id = settings.set_id = None
+    profile.save(settings)
+
+
+def check_for_updates(profile: Profile) -> UpdateInfo:
+    """Ask the service which client version is current (`GET /v1/updates`), if it knows."""
+    try:
+        answer = _call(profile, "GET", "/v1/updates", "check for updates", read_json)
+    except ServiceLacksFeature:
+        return UpdateInfo(__version__, None, None)
+    latest = answer.get("version") if isinstance(answer, dict) else None
+    url = answer.get("url") if isinstance(answer, dict) else None
+    return UpdateInfo(__version__, latest if isinstance(latest, str) else None, url)
+
+
+def _call(
+    profile: Profile,
+    method: str,
+    path: str,
+    what: str,
+    read: Callable[[Any], Any],
+    body: dict[str, str] | None = None,
+) -> Any:
+    settings = profile.load()
+    token = keystore_for(profile).get(TOKEN_SECRET)
+    transport = Transport(settings.server_url, token, ca_bundle=settings.ca_bundle)
+    try:
+        return transport.call(
+            method,
+            path,
+            what=what,
+            idempotent=method == "GET",
+            read=read,
+            ok=(200, 204),
+            json_body=body,
+        )
+    except NotFound as exc:
+        raise ServiceLacksFeature(
+            f"the Keepsake service cannot {what} yet (it answered 'not found')"
+        ) from exc
+    finally:
+        transport.close()
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
