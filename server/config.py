@@ -49,6 +49,7 @@ class SmtpSettings:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     timeout: float = 30.0
+    cafile: str | None = None  # a private relay's CA; else the system's certificate store
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def _smtp(env: Mapping[str, str], section: Any) -> SmtpSettings | None:
             username=str(value("username")) if value("username") else None,
             password=str(value("password")) if value("password") else None,
             timeout=float(value("timeout") or 30.0),
+            cafile=str(value("cafile")) if value("cafile") else None,
         )
     except ValueError as exc:
         raise ConfigError(f"invalid SMTP setting: {exc}") from None

@@ -32,7 +32,8 @@ class SmtpMailer:
 
     def _connect(self) -> smtplib.SMTP:
         s = self._settings
-        context = ssl.create_default_context()  # verifies the certificate and the host name
+        # Verifies the certificate and the host name (against a private CA when one is given).
+        context = ssl.create_default_context(cafile=s.cafile)
         connection: smtplib.SMTP
         if s.ssl:
             connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)

@@ -176,7 +176,10 @@ def cmd_snapshots(profile: Profile, args: argparse.Namespace) -> int:
         emit_json(rows)
         return 0
     table(
-        [(r["id"][:8], r["seq"], r["time"], r["device"], ", ".join(r["folders"])) for r in rows],
+        [
+            (s.snapshot_id[:8], s.seq, s.time, s.record.device, ", ".join(s.record.folders))
+            for s in snaps
+        ],
         ["ID", "SEQ", "TIME", "DEVICE", "FOLDERS"],
     )
     return 0
@@ -249,7 +252,7 @@ def cmd_versions(profile: Profile, args: argparse.Namespace) -> int:
     if not rows:
         raise NotFound(f"no versions of {args.path} were found")
     table(
-        [(r["snapshot"][:8], r["time"], human_bytes(r["size"])) for r in rows],
+        [(s.snapshot_id[:8], s.time, human_bytes(n.size)) for s, n in versions],
         ["SNAPSHOT", "TIME", "SIZE"],
     )
     return 0

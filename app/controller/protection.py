@@ -29,6 +29,7 @@ class Protection:
         self._profile = profile
         self._factory = factory
         self._protector: Protector | None = None
+        self._unsubscribe: Callable[[], None] | None = None
         self._lock = threading.RLock()
 
     def start(self, on_state: Callable[[ProtectionState], None]) -> ProtectionState:
@@ -36,16 +37,20 @@ class Protection:
         with self._lock:
             if self._protector is None:
                 protector = self._factory(self._profile)
-                protector.state.subscribe(on_state)
+                self._unsubscribe = protector.state.subscribe(on_state)
                 protector.start()
                 self._protector = protector
             return self._protector.state.get()
 
     def stop(self) -> None:
+        """Stop protecting; when this returns, `on_state` is no longer called (its owner may go)."""
         with self._lock:
             protector, self._protector = self._protector, None
+            unsubscribe, self._unsubscribe = self._unsubscribe, None
         if protector is not None:
             protector.stop()
+        if unsubscribe is not None:
+            unsubscribe()
 
     def settings_changed(self) -> None:
         """A running protector picks a saved change up at once; none running, nothing to do."""

@@ -1,8 +1,9 @@
 """One backup run: scan the chosen folders, store what changed, commit a snapshot.
 
-The pipeline keeps both cores busy: the calling thread scans (lstat only, thanks to the files
-cache) and turns folders into trees; a read pool chunks and hashes changed files; a seal pool
-compresses and encrypts new chunks; one upload thread ships full packs behind a bounded queue.
+The pipeline keeps both cores busy: a few listing threads list folders ahead of the walk (lstat
+only, thanks to the files cache); the calling thread turns folders into trees; a read pool
+chunks, hashes, compresses and encrypts changed files, several at once; one upload thread ships
+full packs behind a bounded queue.
 Nothing is committed unless the whole run succeeded; packs uploaded before a failure or a cancel
 are recorded so the next run reuses them.
 """
@@ -120,13 +121,10 @@ def backup(
         on_upload=lambda n: state.progress(None),
     )
     threads = max(1, threads)
-    seal_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-seal")
     read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")
     list_pool = ThreadPoolExecutor(LIST_THREADS, thread_name_prefix="keepsake-list")
     try:
-        reader = FileReader(
-            repo.subkeys, sealer, packer, seal_pool, token, lambda n: state.add(bytes_read=n)
-        )
+        reader = FileReader(repo.subkeys, sealer, packer, token, lambda n: state.add(bytes_read=n))
         walker = Walker(
             state,
             sealer=sealer,
@@ -161,7 +159,6 @@ def backup(
     finally:
         list_pool.shutdown(wait=True, cancel_futures=True)
         read_pool.shutdown(wait=True, cancel_futures=True)
-        seal_pool.shutdown(wait=True, cancel_futures=True)
         packer.close()
     c = state.counters
     return BackupResult(

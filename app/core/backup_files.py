@@ -2,18 +2,15 @@
 
 The file is stat'ed through its open descriptor before and after reading; if anything changed
 while it was read, it is read again (up to `ATTEMPTS` times) and otherwise reported, so the caller
-keeps the previous version. Chunks are hashed on the reading thread (the id decides whether the
-chunk is new) and new ones are sealed on a worker pool, a few at a time per file, so one large
-file uses both cores while memory stays bounded.
+keeps the previous version. Chunks are hashed and, when new, sealed on the reading thread, straight from the read buffer
+(no copy of any chunk); several files are read at once, which is what keeps both cores busy.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -24,8 +21,7 @@ from app.core.progress import Cancelled, CancelToken
 from app.core.sealing import BlobType, Sealer
 
 ATTEMPTS = 3
-SEAL_WINDOW = 2  # chunks of one file being sealed at once (each up to 8 MiB)
-WHOLE_READ = 4 * 1024 * 1024  # files up to this size are read in one go
+WHOLE_READ = 8 * 1024 * 1024  # files up to this size are read in one go
 
 _FLAGS = (
     os.O_RDONLY
@@ -55,7 +51,6 @@ class FileReader:
     subkeys: Subkeys
     sealer: Sealer
     packer: Packer
-    seal_pool: Executor
     cancel: CancelToken
     on_bytes: Callable[[int], None]
 
@@ -91,39 +86,22 @@ class FileReader:
 
     def _chunks(self, f: BinaryIO, expected: int) -> tuple[tuple[bytes, ...], int]:
         ids: list[bytes] = []
-        pending: deque[Future[None]] = deque()
         size = 0
-        inline = expected <= WHOLE_READ  # small files: no hop to the seal pool
-        try:
-            for data in read_chunks(f, expected):
-                if self.cancel.cancelled:
-                    raise Cancelled()
-                self.packer.check()
-                cid = chunk_id(self.subkeys, data)
-                ids.append(cid)
-                size += len(data)
-                self.on_bytes(len(data))
-                if not self.packer.claim(cid):
-                    pass
-                elif inline:
-                    self._seal(cid, data)
-                else:
-                    while len(pending) >= SEAL_WINDOW:
-                        pending.popleft().result()
-                    pending.append(self.seal_pool.submit(self._seal, cid, data))
-                del data
-        finally:
-            errors = []
-            while pending:
-                try:
-                    pending.popleft().result()
-                except BaseException as exc:
-                    errors.append(exc)
-        if errors:
-            raise errors[0]
+        subkeys, packer, cancel = self.subkeys, self.packer, self.cancel
+        for data in read_chunks(f, expected):
+            if cancel.cancelled:
+                raise Cancelled()
+            packer.check()
+            cid = chunk_id(subkeys, data)
+            ids.append(cid)
+            n = len(data)
+            size += n
+            self.on_bytes(n)
+            if packer.claim(cid):
+                self._seal(cid, data)
         return tuple(ids), size
 
-    def _seal(self, cid: bytes, data: bytes) -> None:
+    def _seal(self, cid: bytes, data: bytes | memoryview) -> None:
         try:
             sealed = self.sealer.seal(BlobType.DATA, cid, data)
             self.packer.add(BlobType.DATA, cid, sealed, len(data))
@@ -132,14 +110,16 @@ class FileReader:
             raise
 
 
-def read_chunks(f: BinaryIO, expected: int) -> Iterator[bytes]:
+def read_chunks(f: BinaryIO, expected: int) -> Iterator[bytes | memoryview]:
     """The chunks of an open file whose size was `expected` (a seam for tests that change a file
-    while it is being read). Small files are read whole: the streaming chunker sets up a 16 MiB
-    buffer per file, which would dominate the cost of backing up many small files."""
+    while it is being read), as views valid until the next chunk: the reading thread hashes and
+    seals each one in place, so no chunk is ever copied. Small files are read whole (one read,
+    no streaming buffer); larger ones stream through the chunker's buffer, so memory per reading
+    thread stays at one buffer whatever the file's size."""
     if expected > WHOLE_READ:
-        return chunker.iter_file_chunks(f)
+        return chunker.iter_file_views(f)
     data = f.read(expected + 1)  # one byte more reveals a file that grew (then read again)
-    return iter(chunker.chunk_bytes(data) if data else [])
+    return chunker.view_chunks(data) if data else iter(())
 
 
 def _same_version(a: os.stat_result, b: os.stat_result) -> bool:

@@ -75,6 +75,29 @@ def iter_file_chunks(f: BinaryIO) -> Iterator[bytes]:
         yield bytes(chunk.data)
 
 
+def iter_file_views(f: BinaryIO) -> Iterator[memoryview]:
+    """`iter_file_chunks` without copying: each chunk is a view of the chunker's buffer, valid
+    only until the next one is asked for (the caller hashes and seals it before that)."""
+    head = _read_head(f, MIN_SIZE + 1)
+    if len(head) <= MIN_SIZE:
+        if head:
+            yield memoryview(head)
+        return
+    for chunk in _chunker().cut_stream(_Prefixed(head, f)):
+        yield chunk.data
+
+
+def view_chunks(data: bytes) -> Iterator[memoryview]:
+    """`chunk_bytes` without copying: views of `data`."""
+    view = memoryview(data)
+    if len(data) <= MIN_SIZE:
+        if data:
+            yield view
+        return
+    for c in _chunker().cut_buf(data):
+        yield view[c.offset : c.offset + c.length]
+
+
 def chunk_bytes(data: bytes) -> list[bytes]:
     """Chunk an in-memory buffer exactly as a file with the same contents would be chunked."""
     if len(data) <= MIN_SIZE:

@@ -1,13 +1,19 @@
-"""Builds the FastAPI application around one Context (database, stores, clock, settings)."""
+"""Builds the FastAPI application around one Context (database, stores, clock, settings).
+
+The Keepsake backup service API v1: it stores what clients upload (opaque encrypted packs, sealed
+snapshots and index objects), runs retention, and knows each person's subscription. It never
+sees names or contents. Errors are `{"error": code, "message": sentence, ...}`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.openapi.utils import get_openapi
 
 from server import __version__
 from server.domain.uploads import MAX_PACK_BYTES
@@ -16,7 +22,7 @@ from . import health, routes_accounts, routes_devices, routes_history, routes_pa
 from .context import Context
 from .errors import install_error_handlers
 from .requestlog import RequestLog
-from .schemas import errors
+from .schemas import ErrorOut
 
 if TYPE_CHECKING:
     from server.scheduler import Scheduler
@@ -66,18 +72,40 @@ def create_app(
 
 
 def _document_common_errors(app: FastAPI) -> None:
-    """Every route may answer 400/422 (a malformed request) and 500; routes behind a token 401;
-    routes with ids in the path 404; backup and restore routes 402. All in the error shape."""
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        statuses = [400, 422, 500]
-        methods = route.methods or set()
-        if not any((method, route.path) in PUBLIC for method in methods):
-            statuses.append(401)
-        if "{" in route.path:
-            statuses.append(404)
-        if route.path.startswith("/v1/sets/{set_id}"):
-            statuses.append(402)
-        for status, answer in errors(*statuses).items():
-            route.responses.setdefault(status, answer)
+    """Complete the schema's error answers, all in the `ErrorOut` shape: every operation may
+    answer 400/422 (a malformed request) and 500; those behind a token 401; those with ids in
+    the path 404; backup and restore operations 402. FastAPI's own 422 shape is not ours."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, routes=app.routes, description=__doc__
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+            for name in ("HTTPValidationError", "ValidationError"):
+                components.pop(name, None)
+            error = {"$ref": "#/components/schemas/ErrorOut"}
+            for path, operations in schema["paths"].items():
+                for method, operation in operations.items():
+                    statuses = [400, 422, 500]
+                    if (method.upper(), path) not in PUBLIC:
+                        statuses.append(401)
+                    if "{" in path:
+                        statuses.append(404)
+                    if path.startswith("/v1/sets/{set_id}"):
+                        statuses.append(402)
+                    responses = operation.setdefault("responses", {})
+                    for status in statuses:
+                        responses.setdefault(
+                            str(status),
+                            {
+                                "description": HTTPStatus(status).phrase,
+                                "content": {"application/json": {"schema": error}},
+                            },
+                        )
+                    responses["422"]["content"] = {"application/json": {"schema": error}}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -106,7 +106,7 @@ def list_snapshots(
 
 
 @router.head("/v1/sets/{set_id}/snapshots/{snapshot_id}", include_in_schema=False)
-@router.get("/v1/sets/{set_id}/snapshots/{snapshot_id}", responses=SEALED)
+@router.get("/v1/sets/{set_id}/snapshots/{snapshot_id}", response_class=Response, responses=SEALED)
 def get_snapshot(
     set_id: str, snapshot_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
@@ -135,7 +135,7 @@ def list_indexes(
 
 
 @router.head("/v1/sets/{set_id}/indexes/{index_id}", include_in_schema=False)
-@router.get("/v1/sets/{set_id}/indexes/{index_id}", responses=SEALED)
+@router.get("/v1/sets/{set_id}/indexes/{index_id}", response_class=Response, responses=SEALED)
 def get_index(
     set_id: str, index_id: str, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:

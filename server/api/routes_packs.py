@@ -113,6 +113,7 @@ async def put_pack(
 @router.head(
     "/v1/sets/{set_id}/packs/{pack_id}",
     operation_id="head_pack",
+    response_class=Response,
     responses={200: {"description": "the pack exists; its size and checksum in the headers"}},
 )
 def head_pack(
@@ -132,6 +133,7 @@ def head_pack(
 
 @router.get(  # HEAD has its own route
     "/v1/sets/{set_id}/packs/{pack_id}",
+    response_class=Response,
     responses={
         200: {"content": {OCTETS: {"schema": BINARY}}},
         206: {"description": "the requested range", "content": {OCTETS: {"schema": BINARY}}},

@@ -126,6 +126,7 @@ def _save_kit(context: Context, principal: accounts.Principal, data: bytes) -> N
 @router.head("/v1/recovery-kit", include_in_schema=False)
 @router.get(
     "/v1/recovery-kit",
+    response_class=Response,
     responses={
         200: {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
         **errors(401, 404),

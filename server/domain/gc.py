@@ -74,6 +74,7 @@ def collect(
     _drop_trimmed_history(db, now, grace, report)
     _empty_trash(db, [store] if copy is None else [store, copy], now, report)
     _prune_history(db, now, report)
+    db.compact_log()
     return report
 
 
