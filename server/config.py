@@ -10,6 +10,7 @@ of the machine can read them in the process list.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -170,7 +171,15 @@ def _path(text: str | None) -> Path | None:
 def _read_config(path: Path, required: bool) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            values = tomllib.load(handle)
+            mode = os.fstat(handle.fileno()).st_mode
+        smtp = values.get("smtp")
+        if isinstance(smtp, dict) and smtp.get("password") and mode & 0o077:
+            logging.getLogger("keepsake.server").warning(
+                "the config file holds the SMTP password and others may read it: chmod 600 it",
+                extra={"config": str(path)},
+            )
+        return values
     except FileNotFoundError:
         if required:
             raise ConfigError(f"the config file {path} does not exist") from None

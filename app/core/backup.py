@@ -1,9 +1,10 @@
 """One backup run: scan the chosen folders, store what changed, commit a snapshot.
 
 The pipeline keeps both cores busy: a few listing threads list folders ahead of the walk (lstat
-only, thanks to the files cache); the calling thread turns folders into trees; a read pool
-chunks, hashes, compresses and encrypts changed files, several at once; one upload thread ships
-full packs behind a bounded queue.
+only, thanks to the files and folder caches); the calling thread turns folders into trees; a
+read pool chunks, hashes, compresses and encrypts changed files, several at once (a seal pool
+helps with the one large file streamed at a time); one upload thread ships full packs, one at a
+time.
 Nothing is committed unless the whole run succeeded; packs uploaded before a failure or a cancel
 are recorded so the next run reuses them.
 """
@@ -122,6 +123,7 @@ def backup(
     )
     threads = max(1, threads)
     read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")
+    seal_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-seal")
     list_pool = ThreadPoolExecutor(LIST_THREADS, thread_name_prefix="keepsake-list")
     try:
         reader = FileReader(repo.subkeys, sealer, packer, token, lambda n: state.add(bytes_read=n))
@@ -159,6 +161,7 @@ def backup(
     finally:
         list_pool.shutdown(wait=True, cancel_futures=True)
         read_pool.shutdown(wait=True, cancel_futures=True)
+        seal_pool.shutdown(wait=True, cancel_futures=True)
         packer.close()
     c = state.counters
     return BackupResult(

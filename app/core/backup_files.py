@@ -2,17 +2,22 @@
 
 The file is stat'ed through its open descriptor before and after reading; if anything changed
 while it was read, it is read again (up to `ATTEMPTS` times) and otherwise reported, so the caller
-keeps the previous version. Chunks are hashed and, when new, sealed on the reading thread, straight from the read buffer
-(no copy of any chunk); several files are read at once, which is what keeps both cores busy.
+keeps the previous version. Chunks of files read whole are hashed and, when new, sealed on the reading thread straight from
+the read buffer (no copy); several such files are read at once, which keeps both cores busy.
+Larger files stream through a 16 MiB chunking buffer, one at a time to bound memory; their new
+chunks are copied out and sealed on a small pool, so a single large file uses both cores too.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import BinaryIO
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from typing import BinaryIO, cast
 
 from app.core import chunker
 from app.core.keys import Subkeys, chunk_id
@@ -22,6 +27,8 @@ from app.core.sealing import BlobType, Sealer
 
 ATTEMPTS = 3
 WHOLE_READ = 8 * 1024 * 1024  # files up to this size are read in one go
+SEAL_WINDOW = 2  # chunks of the streamed file being sealed at once (copies, each up to 8 MiB)
+READ_AHEAD = 32 * 1024 * 1024  # how far ahead of a streamed file's reading the OS fetches
 
 _FLAGS = (
     os.O_RDONLY
@@ -53,6 +60,10 @@ class FileReader:
     packer: Packer
     cancel: CancelToken
     on_bytes: Callable[[int], None]
+    seal_pool: Executor | None = None
+    # Files past WHOLE_READ stream through a 16 MiB chunking buffer; one such file is read at a
+    # time (the other readers go on with smaller files), which keeps a run's memory lower.
+    streams: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(1))
 
     def read(self, path: str) -> FileRead | FileFailed:
         """Read `path` consistently, or say why not (the run goes on either way)."""
@@ -78,7 +89,16 @@ class FileReader:
             before = os.fstat(f.fileno())
             if not stat.S_ISREG(before.st_mode):
                 raise OSError(0, "it is no longer a regular file")
-            chunks, size = self._chunks(f, before.st_size)
+            if before.st_size > WHOLE_READ:
+                while not self.streams.acquire(timeout=0.2):
+                    if self.cancel.cancelled:
+                        raise Cancelled()
+                try:
+                    chunks, size = self._chunks(f, before.st_size)
+                finally:
+                    self.streams.release()
+            else:
+                chunks, size = self._chunks(f, before.st_size)
             after = os.fstat(f.fileno())
         if size == after.st_size and _same_version(before, after):
             return FileRead(after, chunks)
@@ -88,17 +108,37 @@ class FileReader:
         ids: list[bytes] = []
         size = 0
         subkeys, packer, cancel = self.subkeys, self.packer, self.cancel
-        for data in read_chunks(f, expected):
-            if cancel.cancelled:
-                raise Cancelled()
-            packer.check()
-            cid = chunk_id(subkeys, data)
-            ids.append(cid)
-            n = len(data)
-            size += n
-            self.on_bytes(n)
-            if packer.claim(cid):
-                self._seal(cid, data)
+        # A streamed (large) file is the only one being streamed: its new chunks are copied out
+        # of the buffer and sealed on the pool, a few at a time, so it still uses both cores.
+        pool = self.seal_pool if expected > WHOLE_READ else None
+        pending: deque[Future[None]] = deque()
+        try:
+            for data in read_chunks(f, expected):
+                if cancel.cancelled:
+                    raise Cancelled()
+                packer.check()
+                cid = chunk_id(subkeys, data)
+                ids.append(cid)
+                n = len(data)
+                size += n
+                self.on_bytes(n)
+                if not packer.claim(cid):
+                    continue
+                if pool is None:
+                    self._seal(cid, data)
+                    continue
+                while len(pending) >= SEAL_WINDOW:
+                    pending.popleft().result()
+                pending.append(pool.submit(self._seal, cid, bytes(data)))
+        finally:
+            errors = []
+            while pending:
+                try:
+                    pending.popleft().result()
+                except BaseException as exc:
+                    errors.append(exc)
+        if errors:
+            raise errors[0]
         return tuple(ids), size
 
     def _seal(self, cid: bytes, data: bytes | memoryview) -> None:
@@ -117,9 +157,41 @@ def read_chunks(f: BinaryIO, expected: int) -> Iterator[bytes | memoryview]:
     no streaming buffer); larger ones stream through the chunker's buffer, so memory per reading
     thread stays at one buffer whatever the file's size."""
     if expected > WHOLE_READ:
-        return chunker.iter_file_views(f)
+        return chunker.iter_file_views(cast(BinaryIO, _ReadAhead(f)))
     data = f.read(expected + 1)  # one byte more reveals a file that grew (then read again)
     return chunker.view_chunks(data) if data else iter(())
+
+
+class _ReadAhead:
+    """Reads a large file while asking the OS to fetch the next READ_AHEAD bytes already, so
+    the disk works while the chunker and the hashes do: one file is streamed at a time, and
+    without this its reads and its computing would take turns."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self._f = f
+        self._fd = f.fileno()
+        self._pos = 0
+        self._asked = 0
+        self._advise = getattr(os, "posix_fadvise", None)
+        if self._advise is not None:
+            self._advise(self._fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+
+    def read(self, n: int) -> bytes:
+        self._ahead()
+        data = self._f.read(n)
+        self._pos += len(data)
+        return data
+
+    def readinto(self, buf: memoryview) -> int:
+        self._ahead()
+        got: int | None = self._f.readinto(buf)  # type: ignore[attr-defined]
+        self._pos += got or 0
+        return got or 0
+
+    def _ahead(self) -> None:
+        if self._advise is not None and self._pos + READ_AHEAD // 2 >= self._asked:
+            self._advise(self._fd, self._asked, READ_AHEAD, os.POSIX_FADV_WILLNEED)
+            self._asked += READ_AHEAD
 
 
 def _same_version(a: os.stat_result, b: os.stat_result) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.core.clock import Clock
+from app.core.dircache import Record
 from app.core.filescache import CacheRow, StagedVersion, chunks_to_blob, signed_inode
 from app.core.index import Index
 from app.core.keys import Subkeys
@@ -57,6 +58,8 @@ class RunState:
     kept: list[bytes] = field(default_factory=list)
     refs: list[bytes] = field(default_factory=list)
     versions: list[StagedVersion] = field(default_factory=list)
+    dirs: list[Record] = field(default_factory=list)  # new folder-cache records (few)
+    dirs_kept: list[bytes] = field(default_factory=list)  # keys of records reused as they are
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _last_emit: float = -1.0
 
@@ -129,6 +132,9 @@ class RunState:
             self.flush()
 
     def flush(self) -> None:
-        if self.rows or self.kept or self.refs or self.versions:
-            self.index.stage_rows(self.rows, self.kept, self.refs, self.versions)
+        if self.rows or self.kept or self.refs or self.versions or self.dirs or self.dirs_kept:
+            self.index.stage_rows(
+                self.rows, self.kept, self.refs, self.versions, self.dirs, self.dirs_kept
+            )
             self.rows, self.kept, self.refs, self.versions = [], [], [], []
+            self.dirs, self.dirs_kept = [], []

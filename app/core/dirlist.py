@@ -17,6 +17,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from app.core.dircache import Stamp, fingerprint, record_rows, split_ids
 from app.core.filescache import ID_SIZE, chunks_from_blob, row_matches
 from app.core.index import Index
 from app.core.keys import Subkeys, path_key
@@ -69,6 +70,14 @@ class Listing:
     refs: list[bytes] = field(default_factory=list)
     reused: int = 0
     reused_bytes: int = 0
+    # The folder cache (see `dircache`): this folder's key and fingerprint; `clean` is False
+    # once an entry could not be examined (such a folder is neither reused nor recorded);
+    # `record` is set when the whole folder was reused from it.
+    dir_key: bytes = b""
+    fingerprint: bytes = b""
+    clean: bool = True
+    stamps: list[Stamp] = field(default_factory=list)
+    record: tuple[Any, ...] | None = None
 
 
 class Lister:
@@ -80,6 +89,7 @@ class Lister:
         index: Index,
         known_many: Callable[[set[bytes]], set[bytes]],
         usable_pack: Callable[[str | None, str | None], bool],
+        live_set_usable: Callable[[], bool],
         *,
         exclude: ExcludeFn | None,
         problem: Report,
@@ -95,6 +105,9 @@ class Lister:
         self._excluded = excluded
         self._cancel = cancel
         self._use_cache = index.cache_size() > 0
+        # Folder records name only chunks of the last committed snapshot: when all of its packs
+        # are still usable, so are theirs, and no record needs its chunks looked up.
+        self._records_usable = live_set_usable()
 
     def list_dir(self, path: str) -> Listing:
         if self._cancel.cancelled:
@@ -112,9 +125,33 @@ class Lister:
         entries.sort(key=_BY_NAME)
         for entry in entries:
             self._entry(listing, entry)
+        if listing.clean:
+            listing.dir_key = path_key(self._subkeys, path)
+            listing.fingerprint = fingerprint(self._subkeys, listing.stamps)
+            if self._use_cache:
+                self._recall(listing)
+        listing.stamps = []
         if listing.files:
             self._judge(listing)
         return listing
+
+    def _recall(self, listing: Listing) -> None:
+        """Reuse the folder's record when its files and links are exactly as recorded and every
+        chunk the record names is still safely stored."""
+        rec = self._index.dir_record(listing.dir_key)
+        if rec is None or rec[1] != listing.fingerprint:
+            return
+        refs = split_ids(rec[4])
+        if refs and not self._records_usable:
+            wanted = set(refs)
+            if len(self._known_many(wanted)) != len(wanted):
+                return
+        listing.record = rec
+        listing.rows = record_rows(rec)
+        listing.files = []
+        listing.kept = split_ids(rec[3])
+        listing.refs = refs
+        listing.reused, listing.reused_bytes = int(rec[5]), int(rec[6])
 
     def _entry(self, listing: Listing, entry: os.DirEntry[str]) -> None:
         path = entry.path
@@ -124,6 +161,7 @@ class Lister:
             return
         except OSError as exc:
             self._problem(path, f"cannot examine it: {why(exc)}")
+            listing.clean = False
             return
         if self._exclude is not None:
             reason = self._exclude(Path(path), st)
@@ -135,10 +173,14 @@ class Lister:
             raw = name.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
             self._problem(path, "its name cannot be stored (invalid characters); not backed up")
+            listing.clean = False
             return
         mode = st.st_mode
         if stat.S_ISREG(mode):
             listing.files.append(FileItem(name, raw, path, st, b"", None))
+            listing.stamps.append(
+                (raw, mode, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, None)
+            )
         elif stat.S_ISDIR(mode):
             listing.dirs.append(SubDir(name, raw, path, st))
         elif stat.S_ISLNK(mode):
@@ -146,12 +188,17 @@ class Lister:
                 target = os.readlink(path).encode("utf-8", "surrogateescape")
             except UnicodeEncodeError:
                 self._problem(path, "its target cannot be stored (invalid characters)")
+                listing.clean = False
                 return
             except OSError as exc:
                 self._problem(path, f"cannot read the link: {why(exc)}")
+                listing.clean = False
                 return
             listing.rows.append(link_row(raw, mode, st.st_mtime_ns, st.st_size, target))
             listing.links += 1
+            listing.stamps.append(
+                (raw, mode, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, target)
+            )
         else:
             self._excluded(path, "not a regular file, folder or link")
 

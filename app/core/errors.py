@@ -76,9 +76,7 @@ class SubscriptionLocked(Permanent):
 
 class QuotaExceeded(Permanent):
     def __init__(self, used: int, allowed: int, message: str | None = None) -> None:
-        super().__init__(
-            message or f"storage quota exceeded: {used} of {allowed} bytes used"
-        )
+        super().__init__(message or f"storage quota exceeded: {used} of {allowed} bytes used")
         self.used = used
         self.allowed = allowed
 

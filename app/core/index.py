@@ -81,6 +81,13 @@ class Index(IndexHistory):
             found.update((bytes(b), (str(p), str(s))) for b, p, s in rows)
         return found
 
+    def live_packs(self) -> list[tuple[str, str]]:
+        """(pack id, state) of every pack the last committed snapshot references."""
+        return [
+            (str(i), str(st))
+            for i, st in self._query("SELECT id, state FROM packs WHERE live_refs > 0")
+        ]
+
     def has_blobs(self) -> bool:
         return bool(self._query("SELECT EXISTS (SELECT 1 FROM blobs)")[0][0])
 
@@ -191,6 +198,15 @@ class Index(IndexHistory):
                 found[row[0]] = row
         return found
 
+    def dir_record(self, dir_key: bytes) -> tuple[Any, ...] | None:
+        """The folder's `dir_cache` row, if the last backup recorded one."""
+        rows = self._read(
+            "SELECT dir_key, fingerprint, rows, kept, refs, files, bytes FROM dir_cache"
+            " WHERE dir_key = ?",
+            (dir_key,),
+        )
+        return tuple(rows[0]) if rows else None
+
     def cache_size(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM files_cache")[0][0])
 
@@ -198,7 +214,15 @@ class Index(IndexHistory):
         """Forget everything learned from the service (before a rebuild); keep the last known
         (seq, hash) so a rebuild still notices a service that rolled back."""
         with self.transaction() as conn:
-            for table in ("blobs", "packs", "files_cache", "snapshots", "versions", "indexes"):
+            for table in (
+                "blobs",
+                "packs",
+                "files_cache",
+                "dir_cache",
+                "snapshots",
+                "versions",
+                "indexes",
+            ):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             self.set_meta("versions_base_seq", None, conn)
             self.set_meta("deltas_since_full", None, conn)
@@ -206,3 +230,4 @@ class Index(IndexHistory):
     def clear_files_cache(self) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM files_cache")
+            conn.execute("DELETE FROM dir_cache")

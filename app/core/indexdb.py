@@ -36,6 +36,13 @@ CREATE TABLE IF NOT EXISTS stage_kept(path_key BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stage_refs(id BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS staged_versions(path BLOB NOT NULL, size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dir_cache(dir_key BLOB PRIMARY KEY, fingerprint BLOB NOT NULL,
+    rows BLOB NOT NULL, kept BLOB NOT NULL, refs BLOB NOT NULL, files INTEGER NOT NULL,
+    bytes INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stage_dirs(dir_key BLOB NOT NULL, fingerprint BLOB NOT NULL,
+    rows BLOB NOT NULL, kept BLOB NOT NULL, refs BLOB NOT NULL, files INTEGER NOT NULL,
+    bytes INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS stage_dirs_kept(dir_key BLOB NOT NULL);
 DROP TABLE IF EXISTS staged_files;
 DROP TABLE IF EXISTS staged_refs;
 """
@@ -43,6 +50,9 @@ DROP TABLE IF EXISTS staged_refs;
 # a run appends tens of thousands of rows, and inserting them into keyed B-trees in random key
 # order cost more than the rest of a no-change scan. Duplicates are resolved once, at commit.
 # (`staged_files`/`staged_refs`, their keyed predecessors, held nothing between runs.)
+# `dir_cache` is the files cache one level up (see `app.core.dircache`): per folder whose files
+# were all unchanged and old enough, a keyed fingerprint of its entries' lstat, and what the
+# scan derived from them. Like the files cache it is only replaced when a backup is committed.
 SCHEMA_VERSION = "1"
 
 # Pack states. 'uploaded': on the service, not yet part of a commit (leftover of a killed run).

@@ -12,6 +12,16 @@ from collections.abc import Iterable, Sequence
 from app.core.filescache import ROW_COLUMNS, CacheEntry, CacheRow, StagedVersion, entry_row
 from app.core.indexdb import COMMITTED, REMOVED, IndexDB, SnapshotRow, _path_bytes
 
+_STAGE_TABLES = (
+    "stage_files",
+    "stage_kept",
+    "stage_refs",
+    "staged_versions",
+    "stage_dirs",
+    "stage_dirs_kept",
+)
+DirRecord = tuple[bytes, bytes, bytes, bytes, bytes, int, int]  # a `dir_cache` row
+
 
 class IndexHistory(IndexDB):
     # -- staging for one backup run ---------------------------------------------------------
@@ -19,7 +29,7 @@ class IndexHistory(IndexDB):
     def begin_stage(self) -> None:
         """Start a run: drop whatever a killed run left staged."""
         with self.transaction() as conn:
-            for table in ("stage_files", "stage_kept", "stage_refs", "staged_versions"):
+            for table in _STAGE_TABLES:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
     def stage(
@@ -39,9 +49,14 @@ class IndexHistory(IndexDB):
         kept: Iterable[bytes],
         refs: Iterable[bytes],
         versions: Sequence[StagedVersion],
+        dirs: Iterable[DirRecord] = (),
+        dirs_kept: Iterable[bytes] = (),
     ) -> None:
-        """`stage` with files-cache rows as stored (the scan's fast path)."""
+        """`stage` with files-cache rows as stored (the scan's fast path), plus the folder cache:
+        new records, and the keys of records that stay as they are."""
         with self.transaction() as conn:
+            conn.executemany("INSERT INTO stage_dirs VALUES (?, ?, ?, ?, ?, ?, ?)", dirs)
+            conn.executemany("INSERT INTO stage_dirs_kept VALUES (?)", ((k,) for k in dirs_kept))
             conn.executemany("INSERT INTO stage_files VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             conn.executemany("INSERT INTO stage_kept VALUES (?)", ((k,) for k in kept))
             conn.executemany("INSERT INTO stage_refs VALUES (?)", ((r,) for r in refs))
@@ -101,6 +116,17 @@ class IndexHistory(IndexDB):
                 " WHERE rowid IN (SELECT max(rowid) FROM stage_files GROUP BY path_key)"
                 " ORDER BY path_key"
             )
+            # The folder cache, likewise: kept records, plus new ones; a folder visited twice in
+            # one run (overlapping protected folders) is not cached at all.
+            conn.execute(
+                "DELETE FROM dir_cache WHERE dir_key NOT IN (SELECT dir_key FROM stage_dirs_kept)"
+            )
+            conn.execute("INSERT OR REPLACE INTO dir_cache SELECT * FROM stage_dirs")
+            conn.execute(
+                "DELETE FROM dir_cache WHERE dir_key IN (SELECT dir_key FROM (SELECT dir_key"
+                " FROM stage_dirs UNION ALL SELECT dir_key FROM stage_dirs_kept)"
+                " GROUP BY dir_key HAVING COUNT(*) > 1)"
+            )
             self._add_snapshot(conn, snapshot)
             conn.execute(
                 "INSERT INTO versions SELECT path, ?, size, mtime_ns, kind FROM staged_versions",
@@ -115,7 +141,7 @@ class IndexHistory(IndexDB):
             self.set_meta("deltas_since_full", str(since), conn)
             if versions_base:
                 self.set_meta("versions_base_seq", str(snapshot.seq), conn)
-            for table in ("stage_files", "stage_kept", "stage_refs", "staged_versions"):
+            for table in _STAGE_TABLES:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
     # -- snapshots, indexes and versions ------------------------------------------------------

@@ -1,10 +1,10 @@
 """Fills data and tree packs from sealed blobs and uploads them on a background thread.
 
 Deduplication happens here: `claim` says whether a blob still has to be stored (not in a usable
-pack of the index, not already being stored by this run). Full packs go through a small bounded
-queue to the uploader, so a fast reader waits for the network instead of filling memory. Each
-uploaded pack is recorded in the index at once as 'uploaded' with its blobs: a run that is killed
-later leaves it reusable by the next run.
+pack of the index, not already being stored by this run). A full pack is handed to the uploader
+only once the previous one is uploaded, so a fast reader waits for the network instead of filling
+memory: a run holds two packs at most. Each uploaded pack is recorded in the index at once as
+'uploaded' with its blobs: a run that is killed later leaves it reusable by the next run.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from app.core.sealing import BlobType, Sealer
 
 LEASE_ASSUMED = timedelta(hours=72)  # the service leases uncommitted packs for longer than this
 
-_Item = tuple[str, bytes, list[BlobLocation]]
 _USABLE = (ix.COMMITTED, ix.UPLOADED)
+_Item = tuple[str, bytes, list[BlobLocation]]  # a finished pack: id, bytes, where its blobs are
 
 
 class Packer:
-    """Thread-safe intake of sealed blobs; one uploader thread behind a bounded queue."""
+    """Thread-safe intake of sealed blobs; one uploader thread, `max_pending` packs handed to it
+    at most."""
 
     def __init__(
         self,
@@ -42,7 +43,7 @@ class Packer:
         lease_until: str,
         cancel: CancelToken,
         on_upload: Callable[[int], None] = lambda n: None,
-        queue_size: int = 1,
+        max_pending: int = 1,
     ) -> None:
         self._index = index
         self._store = store
@@ -56,7 +57,9 @@ class Packer:
         self._claims: set[bytes] = set()
         self._had_blobs = index.has_blobs()
         self._writers: dict[BlobType, PackWriter] = {}
-        self._queue: queue.Queue[_Item | None] = queue.Queue(maxsize=queue_size)
+        self._queue: queue.Queue[_Item | None] = queue.Queue()
+        self._slots = threading.Semaphore(max_pending)  # packs handed over, not yet uploaded
+        self._handoff = threading.Lock()
         self._error: BaseException | None = None
         self.uploaded: list[str] = []
         self.bytes_uploaded = 0
@@ -79,6 +82,11 @@ class Packer:
     def usable_pack(self, pack_id: str | None, state: str | None) -> bool:
         """A pack in this state may be referenced from a new snapshot (see `known`)."""
         return state in _USABLE and pack_id not in self._unusable
+
+    def live_set_usable(self) -> bool:
+        """Every pack the last committed snapshot references may still be referenced: then so
+        may every chunk that snapshot references, without looking each one up."""
+        return all(self.usable_pack(p, state) for p, state in self._index.live_packs())
 
     def known_many(self, ids: Iterable[bytes]) -> set[bytes]:
         usable = (ix.COMMITTED, ix.UPLOADED)
@@ -111,6 +119,9 @@ class Packer:
 
     def add(self, blob_type: BlobType, blob_id: bytes, sealed: bytes, raw_length: int) -> None:
         self.check()
+        if blob_type not in self._writers:
+            with self._handoff:
+                pass  # no new pack is started while a full one waits for the uploader
         full: PackWriter | None = None
         with self._lock:
             writer = self._writers.get(blob_type)
@@ -123,22 +134,27 @@ class Packer:
             self._enqueue(full)
 
     def _enqueue(self, writer: PackWriter) -> None:
-        pack_id, data, entries = writer.finish()
-        item = (
-            pack_id,
-            data,
-            [
-                BlobLocation(e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length)
-                for e in entries
-            ],
-        )
-        while True:
-            self.check()
+        """Seal a full pack's header and hand the pack to the uploader, once the previous one
+        is uploaded; until then no other pack is started (see `add`). So memory holds two packs
+        at most, the one being uploaded and the one being filled (or, briefly, a full pack and
+        its joined bytes), while uploads still overlap reading: uploading a pack takes less time
+        than filling the next."""
+        with self._handoff:
+            while not self._slots.acquire(timeout=0.2):
+                self.check()
             try:
-                self._queue.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                continue
+                self.check()
+                pack_id, data, entries = writer.finish()
+                blobs = [
+                    BlobLocation(
+                        e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length
+                    )
+                    for e in entries
+                ]
+                self._queue.put((pack_id, data, blobs))
+            except BaseException:
+                self._slots.release()
+                raise
 
     def flush(self) -> None:
         """Finish the open packs and wait until everything is uploaded and recorded."""
@@ -155,22 +171,14 @@ class Packer:
     def check(self) -> None:
         """Raise the uploader's failure, or Cancelled, in the calling thread."""
         if self._error is not None:
-            raise self._error
+            # Raised in every producing thread: each gets a fresh traceback, not all of theirs.
+            raise self._error.with_traceback(None)
         if self._cancel.cancelled:
             raise Cancelled()
 
     def close(self) -> None:
         """Stop the uploader (dropping packs not yet uploaded) and wait for it."""
-        while True:
-            try:
-                self._queue.put(None, timeout=0.2)
-                break
-            except queue.Full:
-                try:
-                    self._queue.get_nowait()
-                    self._queue.task_done()
-                except queue.Empty:
-                    pass
+        self._queue.put(None)
         self._thread.join()
 
     # -- uploading -----------------------------------------------------------------------------
@@ -178,14 +186,16 @@ class Packer:
     def _upload_loop(self) -> None:
         while True:
             item = self._queue.get()
+            if item is None:
+                return
             try:
-                if item is None:
-                    return
                 if self._error is None and not self._cancel.cancelled:
                     self._upload(*item)
             except BaseException as exc:  # handed to the producing threads by check()
                 self._error = exc
             finally:
+                del item
+                self._slots.release()
                 self._queue.task_done()
 
     def _upload(self, pack_id: str, data: bytes, blobs: list[BlobLocation]) -> None:

@@ -7,14 +7,11 @@ against its id before a byte of its file is written, files are written to a temp
 durable and renamed into place, and a file that cannot be restored (missing or tampered data, a
 hostile name, a symlink in the way) is reported while the others are restored.
 
-How it goes fast: the walk (this thread) loads folder trees in bulk (`restore_trees`), creates
-folders and collects small files into batches; each batch's chunks start downloading at once
-(grouped per pack, coalesced ranges, `restore_fetch`) while writer threads finish earlier
-batches, so downloading, decrypting and writing overlap. A batch is written to temp names, made
-durable with one flush of the file system (`restore_flush`: a restored file must never appear
-half-written under its name, and an fsync per small file cost more than the rest of the
-restore), then renamed into place. Large files stream through a writer with their next windows
-already downloading, and are fsynced on their own.
+How it goes fast: the walk (this thread) loads folder trees many at a time (`restore_trees`),
+creates folders and hands files to `restore_write`, whose writer threads write batches of small
+files while the next batches download (grouped per pack, coalesced ranges: `restore_fetch`), and
+make them durable with one file-system flush per many files before renaming them into place
+(`restore_flush`); large files stream on their own and are fsynced alone.
 """
 
 from __future__ import annotations
@@ -22,29 +19,28 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.errors import IntegrityError, KeepsakeError, NotFound, UnsafePath
-from app.core.index import BlobLocation
 from app.core.progress import Cancelled, CancelToken, Events, NoEvents, Progress
 from app.core.repository import Repository, SnapshotInfo
 from app.core.restore_dirs import Conflict, DirHandle, keep_both_name
-from app.core.restore_fetch import ChunkFetcher, Fetched, Pending
-from app.core.restore_flush import batch_flush_available, flush_filesystems
 from app.core.restore_trees import TreeLoader
+from app.core.restore_write import FileWriter, Limits
 from app.core.safepath import SafeDir, check_name, split_path
 from app.core.tree import Node, NodeType
 
 __all__ = ["Conflict", "RestoreResult", "keep_both_name", "restore"]
 
+_Entry = tuple[DirHandle, str, Node, str]  # folder, name, node, snapshot path
+
 BATCH_BYTES = 16 * 1024 * 1024  # small files are fetched and written together up to this much
 BATCH_FILES = 256
 BATCH_DIRS = 32  # every folder with a file in flight keeps a dir fd open
-IN_FLIGHT = 3  # batches and large files between the walk and the disk (bounds memory)
+IN_FLIGHT = 3  # batches and large files downloading or being written at once (bounds memory)
 WRITERS = 2
 STREAM_WINDOW = 64  # chunks of a large file fetched at once, at most ...
 STREAM_BYTES = 8 * 1024 * 1024  # ... and about this many bytes
@@ -58,9 +54,6 @@ class RestoreResult:
     bytes_written: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (snapshot path, why left)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (snapshot path, reason)
-
-
-_File = tuple[DirHandle, str, Node, str]
 
 
 def restore(
@@ -99,22 +92,24 @@ class _Restore:
         self.result = RestoreResult()
         self._lock = threading.Lock()
         self._fetch_pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix="keepsake-fetch")
-        self._write_pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="keepsake-write")
-        self._fetcher = ChunkFetcher(repo, self._fetch_pool)
         self._trees = TreeLoader(repo, self._fetch_pool)
-        self._slots = threading.Semaphore(IN_FLIGHT)
-        self._jobs: list[Future[None]] = []
-        self._batch: list[_File] = []
-        self._batch_bytes = 0
-        self._batch_dirs: set[int] = set()
-        self._flush_batches = batch_flush_available()
+        limits = Limits(
+            BATCH_BYTES,
+            BATCH_FILES,
+            BATCH_DIRS,
+            IN_FLIGHT,
+            WRITERS,
+            STREAM_WINDOW,
+            STREAM_BYTES,
+            STREAM_AHEAD,
+        )
+        self._writer = FileWriter(repo, self._fetch_pool, self, self.cancel, limits)
         self._stamp = repo.clock.now().astimezone().strftime("%Y-%m-%d %H%M")
         self._total_files = 0
         self._last_progress = -1.0
 
     def close(self) -> None:
-        # Writers finish (or, when cancelled, drop) what they hold and release its folders.
-        self._write_pool.shutdown(wait=True)
+        self._writer.close()
         self._fetch_pool.shutdown(wait=True, cancel_futures=True)
 
     # -- selections --------------------------------------------------------------------------
@@ -130,9 +125,8 @@ class _Restore:
                     self._to_origin(parts, node, snap_path)
             except (KeepsakeError, OSError) as exc:
                 self._fail(snap_path, _reason(exc))
-        self._flush()
-        for job in self._jobs:
-            job.result()  # only unexpected errors: a file's own problems are in `failures`
+        self._writer.finish()
+        self._check_cancel()  # files dropped by a late cancel must not look restored
 
     def _selections(self, paths: Sequence[str]) -> list[tuple[list[str], Node]]:
         """(path parts, node) per selected item; everything = each top-level folder."""
@@ -160,8 +154,10 @@ class _Restore:
             raise NotFound(f"the snapshot does not say where {parts[0]!r} came from")
         handle = DirHandle(SafeDir.open_root(Path(folder)), None, None, None)
         if len(parts) == 1:  # the whole protected folder: its contents go back into it
-            self._walk_children(handle, node, snap_path)
-            handle.release()
+            try:
+                self._walk_children(handle, node, snap_path)
+            finally:
+                handle.release()
             return
         for part in parts[1:-1]:
             try:
@@ -178,33 +174,48 @@ class _Restore:
 
     def _walk(self, parent: DirHandle, name: str, node: Node, snap_path: str) -> None:
         """Restore `node` as `name` in `parent`, then release `parent` (iterative, any depth)."""
-        stack: list[tuple[DirHandle, str, Node, str] | DirHandle] = [
+        stack: list[_Entry | DirHandle] = [
             parent,
             (parent, name, node, snap_path),
         ]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, DirHandle):
-                item.release()
-                continue
-            self._check_cancel()
-            handle, name, node, snap_path = item
-            try:
-                check_name(name)
-                if node.type is NodeType.DIR:
-                    sub = DirHandle(handle.safe.subdir(name), handle, name, node)
-                    self._count(dirs=1)
-                    stack.append(sub)
-                    stack.extend(
-                        (sub, c.name, c, f"{snap_path}/{c.name}")
-                        for c in reversed(self._children(node, snap_path))
-                    )
-                elif node.type is NodeType.SYMLINK:
-                    self._symlink(handle, name, node, snap_path)
-                else:
-                    self._file(handle, name, node, snap_path)
-            except (KeepsakeError, OSError) as exc:
-                self._fail(snap_path, _reason(exc))
+        try:
+            while stack:
+                item = stack.pop()
+                if isinstance(item, DirHandle):
+                    item.release()
+                    continue
+                self._check_cancel()
+                self._visit(stack, *item)
+        except BaseException:  # cancelled: let go of the folders still open on the way down
+            for item in reversed(stack):
+                if isinstance(item, DirHandle):
+                    item.release()
+            raise
+
+    def _visit(
+        self,
+        stack: list[_Entry | DirHandle],
+        handle: DirHandle,
+        name: str,
+        node: Node,
+        snap_path: str,
+    ) -> None:
+        try:
+            check_name(name)
+            if node.type is NodeType.DIR:
+                sub = DirHandle(handle.safe.subdir(name), handle, name, node)
+                self._count(dirs=1)
+                stack.append(sub)
+                stack.extend(
+                    (sub, c.name, c, f"{snap_path}/{c.name}")
+                    for c in reversed(self._children(node, snap_path))
+                )
+            elif node.type is NodeType.SYMLINK:
+                self._symlink(handle, name, node, snap_path)
+            else:
+                self._writer.add(handle, name, node, snap_path)
+        except (KeepsakeError, OSError) as exc:
+            self._fail(snap_path, _reason(exc))
 
     def _walk_children(self, handle: DirHandle, node: Node, snap_path: str) -> None:
         for child in self._children(node, snap_path):
@@ -214,179 +225,18 @@ class _Restore:
     def _children(self, node: Node, snap_path: str) -> list[Node]:
         return self._trees.children(node, snap_path)
 
-    # -- files: the walk hands them to writer threads -------------------------------------------
-
-    def _file(self, handle: DirHandle, name: str, node: Node, snap_path: str) -> None:
-        handle.hold()
-        item = (handle, name, node, snap_path)
-        if node.size > BATCH_BYTES:
-            self._reserve()
-            self._submit([item], lambda: self._write_large(item))
-            return
-        self._batch.append(item)
-        self._batch_bytes += node.size
-        self._batch_dirs.add(id(handle))
-        if (
-            self._batch_bytes >= BATCH_BYTES
-            or len(self._batch) >= BATCH_FILES
-            or len(self._batch_dirs) >= BATCH_DIRS
-        ):
-            self._flush()
-
-    def _flush(self) -> None:
-        batch, self._batch, self._batch_bytes, self._batch_dirs = self._batch, [], 0, set()
-        if not batch:
-            return
-        self._reserve()
-        pending = self._fetcher.start(c for _, _, node, _ in batch for c in node.chunks)
-        self._submit(batch, lambda: self._write_batch(batch, pending))
-
-    def _reserve(self) -> None:
-        """Wait for one of the IN_FLIGHT slots (bounds memory and open folders)."""
-        self._slots.acquire()
-        running: list[Future[None]] = []
-        for job in self._jobs:
-            if job.done():
-                job.result()  # surfaces an unexpected error early
-            else:
-                running.append(job)
-        self._jobs = running
-
-    def _submit(self, items: list[_File], work: Callable[[], None]) -> None:
-        """Run `work` on a writer (a slot is reserved); then release the items' folders."""
-
-        def run() -> None:
-            try:
-                if not self.cancel.cancelled:
-                    work()
-            except Cancelled:
-                pass
-            finally:
-                for handle, _, _, _ in items:
-                    handle.release()
-                self._slots.release()
-
-        self._jobs.append(self._write_pool.submit(run))
-
-    def _write_batch(self, batch: list[_File], pending: Pending) -> None:
-        """Write a batch of small files to temp names, make them durable, put them in place."""
-        fetched = pending.result()
-        staged: list[_Staged] = []
-        try:
-            for item in batch:
-                self._check_cancel()
-                one = self._stage(item, fetched)
-                if one is not None:
-                    staged.append(one)
-            for one in self._durable(staged):
-                self._place(one)
-        finally:
-            for one in staged:
-                if not one.placed:
-                    one.item[0].safe.remove_quietly(one.temp)
-
-    def _stage(self, item: _File, fetched: Fetched) -> _Staged | None:
-        handle, name, node, snap_path = item
-        try:
-            pieces: list[bytes] = []
-            for c in node.chunks:
-                data = fetched[c]
-                if isinstance(data, KeepsakeError):
-                    raise data
-                pieces.append(data)
-            dest = self._destination(handle.safe, name, snap_path)
-            if dest is None:
-                return None
-            temp, written = handle.safe.write_temp(
-                pieces, mode=node.mode, mtime_ns=node.mtime_ns, sync=not self._flush_batches
-            )
-        except (KeepsakeError, OSError) as exc:
-            self._fail(snap_path, _reason(exc, snap_path))
-            return None
-        return _Staged(item, dest, temp, written)
-
-    def _durable(self, staged: list[_Staged]) -> list[_Staged]:
-        """The staged files whose data is on disk: one flush per file system, or (where that is
-        not possible) an fsync each; a file that cannot be made durable fails."""
-        if not self._flush_batches or not staged:
-            return list(staged)
-        fds = {fd for one in staged if (fd := one.item[0].safe.fileno()) is not None}
-        if flush_filesystems(fds):
-            return list(staged)
-        durable: list[_Staged] = []
-        for one in staged:
-            try:
-                one.item[0].safe.sync_temp(one.temp)
-            except OSError as exc:
-                self._fail(one.item[3], _reason(exc, one.item[3]))
-                continue
-            durable.append(one)
-        return durable
-
-    def _place(self, one: _Staged) -> None:
-        """Rename a durable temp file into place (it never stays behind under its temp name)."""
-        handle, _, node, snap_path = one.item
-        one.placed = True
-        try:
-            if one.written != node.size:
-                handle.safe.remove_quietly(one.temp)
-                raise IntegrityError(
-                    snap_path, f"restored {one.written} bytes, expected {node.size}"
-                )
-            handle.safe.put_in_place(one.temp, one.dest)
-        except (KeepsakeError, OSError) as exc:
-            self._fail(snap_path, _reason(exc, snap_path))
-            return
-        self._count(files=1, size=one.written, current=snap_path)
-
-    def _write_large(self, item: _File) -> None:
-        """Stream one large file (its next windows download while one is written), fsync it,
-        put it in place."""
-        handle, name, node, snap_path = item
-        try:
-            dest = self._destination(handle.safe, name, snap_path)
-            if dest is None:
-                return
-            temp, written = handle.safe.write_temp(
-                self._stream(node.chunks), mode=node.mode, mtime_ns=node.mtime_ns, sync=True
-            )
-        except (KeepsakeError, OSError) as exc:
-            self._fail(snap_path, _reason(exc, snap_path))
-            return
-        self._place(_Staged(item, dest, temp, written))
-
-    def _stream(self, chunks: tuple[bytes, ...]) -> Iterator[bytes]:
-        located, errors = self._fetcher.locate(chunks)
-        if errors:
-            raise next(iter(errors.values()))
-        windows = iter(_windows(chunks, located))
-        pending: deque[tuple[list[bytes], Pending]] = deque()
-
-        def refill() -> None:
-            while len(pending) <= STREAM_AHEAD and (window := next(windows, None)) is not None:
-                wanted = (located[c] for c in dict.fromkeys(window))
-                pending.append((window, self._fetcher.start_located(wanted)))
-
-        refill()
-        while pending:
-            self._check_cancel()
-            window, reading = pending.popleft()
-            fetched = reading.result()
-            refill()
-            for c in window:
-                data = fetched[c]
-                if not isinstance(data, bytes):
-                    raise data
-                yield data
-
     def _symlink(self, handle: DirHandle, name: str, node: Node, snap_path: str) -> None:
-        dest = self._destination(handle.safe, name, snap_path)
+        dest = self.destination(handle.safe, name, snap_path)
         if dest is not None:
             handle.safe.symlink(dest, node.target or "", mtime_ns=node.mtime_ns)
             self._count(files=1, current=snap_path)
 
-    def _destination(self, safe: SafeDir, name: str, snap_path: str) -> str | None:
+    # -- what the writer reports -------------------------------------------------------------
+
+    def destination(self, safe: SafeDir, name: str, snap_path: str) -> str | None:
         """Where to write `name` under the conflict policy; None to leave the existing one."""
+        if safe.created and self.conflict is Conflict.OVERWRITE:
+            return name  # a folder this restore made holds only what it put there
         existing = safe.lstat(name)
         if existing is None or self.conflict is Conflict.OVERWRITE:
             if existing is not None and stat.S_ISDIR(existing.st_mode):
@@ -400,6 +250,12 @@ class _Restore:
         while safe.exists(candidate := keep_both_name(name, self._stamp, n)):
             n += 1
         return candidate
+
+    def failed(self, snap_path: str, exc: BaseException) -> None:
+        self._fail(snap_path, _reason(exc, snap_path))
+
+    def restored(self, snap_path: str, size: int) -> None:
+        self._count(files=1, size=size, current=snap_path)
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -433,33 +289,6 @@ class _Restore:
     def _check_cancel(self) -> None:
         if self.cancel.cancelled:
             raise Cancelled()
-
-
-@dataclass
-class _Staged:
-    """A small file written to a temp name in its folder, waiting to be made durable."""
-
-    item: _File
-    dest: str
-    temp: str
-    written: int
-    placed: bool = False
-
-
-def _windows(
-    chunks: tuple[bytes, ...], located: dict[bytes, BlobLocation]
-) -> Iterator[list[bytes]]:
-    """A large file's chunks in download windows of about STREAM_BYTES (STREAM_WINDOW at most)."""
-    window: list[bytes] = []
-    size = 0
-    for c in chunks:
-        window.append(c)
-        size += located[c].raw_length
-        if size >= STREAM_BYTES or len(window) >= STREAM_WINDOW:
-            yield window
-            window, size = [], 0
-    if window:
-        yield window
 
 
 def _reason(exc: BaseException, snap_path: str | None = None) -> str:

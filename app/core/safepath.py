@@ -35,6 +35,7 @@ USE_DIR_FD = (
     and bool(_DIRECTORY)
 )
 TEMP_PREFIX = ".keepsake-restore-"
+_FOLDER_IN_WAY = "a folder is in the way"
 
 
 def check_name(name: str) -> str:
@@ -64,9 +65,12 @@ def split_path(path: str) -> list[str]:
 class SafeDir:
     """An open folder under the restore target; every operation names one checked child."""
 
-    def __init__(self, path: Path, fd: int | None) -> None:
+    def __init__(self, path: Path, fd: int | None, *, created: bool = False) -> None:
         self.path = path
         self._fd = fd
+        # Made empty by `subdir` just now: nothing in it can be in a restored entry's way
+        # except what this restore puts there (a snapshot folder never repeats a name).
+        self.created = created
 
     @classmethod
     def open_root(cls, path: Path, *, create: bool = True) -> SafeDir:
@@ -106,22 +110,24 @@ class SafeDir:
     def subdir(self, name: str, *, create: bool = True) -> SafeDir:
         """Open (making it if needed) a child folder; a symlink or a file there is refused."""
         where = self._where(name)
+        created = False
         if create:
             with contextlib.suppress(FileExistsError):
                 os.mkdir(where, 0o700, dir_fd=self._fd)
+                created = True
         st = self.lstat(name)
         if st is None or not stat.S_ISDIR(st.st_mode):
             what = "a symlink" if st is not None and stat.S_ISLNK(st.st_mode) else "not a folder"
             raise UnsafePath(str(self.path / name), f"{what} is in the way")
         if self._fd is None:
-            return SafeDir(self.path / name, None)
+            return SafeDir(self.path / name, None, created=created)
         try:
             fd = os.open(where, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=self._fd)
         except OSError as exc:
             if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                 raise UnsafePath(str(self.path / name), "a symlink is in the way") from None
             raise
-        return SafeDir(self.path / name, fd)
+        return SafeDir(self.path / name, fd, created=created)
 
     def create_temp(self) -> tuple[str, int]:
         """A new private file in this folder (never an existing one, never through a link)."""
@@ -233,11 +239,22 @@ class SafeDir:
             raise
 
     def _replace(self, temp: str, name: str) -> None:
-        """Atomic rename; an existing folder in the way is an error, never merged into."""
-        st = self.lstat(name)
-        if st is not None and stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(self.path / name))
-        os.replace(self._where(temp), self._where(name), src_dir_fd=self._fd, dst_dir_fd=self._fd)
+        """Atomic rename; an existing folder in the way is an error, never merged into (with dir
+        fds, i.e. POSIX, rename(2) itself refuses to put a file or link over a folder)."""
+        if self._fd is None:
+            st = self.lstat(name)
+            if st is not None and stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, _FOLDER_IN_WAY, str(self.path / name))
+        try:
+            os.replace(
+                self._where(temp), self._where(name), src_dir_fd=self._fd, dst_dir_fd=self._fd
+            )
+        except OSError as exc:
+            if exc.errno in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST):
+                raise IsADirectoryError(
+                    errno.EISDIR, _FOLDER_IN_WAY, str(self.path / name)
+                ) from None
+            raise
 
     def set_dir_attrs(self, name: str, *, mode: int, mtime_ns: int) -> None:
         """Restore a child folder's mode and mtime (after its contents are written)."""

@@ -18,12 +18,15 @@ from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from typing import cast
 
+from app.core import dircache
 from app.core.backup_files import FileFailed, FileRead, FileReader
 from app.core.backupstate import RunState
 from app.core.carryover import Previous
+from app.core.dircache import Record
 from app.core.dirlist import ExcludeFn, FileItem, Lister, Listing, SubDir, why
-from app.core.filescache import chunks_from_blob
+from app.core.filescache import RACY_NS, chunks_from_blob
 from app.core.keys import tree_hash
 from app.core.packer import Packer
 from app.core.progress import Cancelled, CancelToken
@@ -56,6 +59,21 @@ class _Dir:
     children: list[_Dir] = field(default_factory=list)
     subdirs: list[SubDir] = field(default_factory=list)
     row: Row | None = None  # set once finished (or carried over from the previous snapshot)
+    memo: _Memo | None = None  # what the folder cache will record about it, if anything
+    recalled: Record | None = None  # its folder-cache record, when reused whole
+
+
+@dataclass(slots=True)
+class _Memo:
+    """A folder's next folder-cache record, filled in as its files are resolved."""
+
+    dir_key: bytes
+    fingerprint: bytes
+    kept: list[bytes]
+    refs: list[bytes]
+    files: int
+    size: int
+    ok: bool = True
 
 
 class Walker:
@@ -91,6 +109,7 @@ class Walker:
             state.index,
             packer.known_many,
             packer.usable_pack,
+            packer.live_set_usable,
             exclude=exclude,
             problem=state.problem,
             excluded=state.exclude,
@@ -173,6 +192,17 @@ class Walker:
             state.refs.extend(listing.refs)
             state.add(files_unmodified=listing.reused, size=listing.reused_bytes)
             state.maybe_flush()
+        if listing.record is not None:
+            d.recalled = cast(Record, listing.record)
+        elif listing.dir_key:
+            d.memo = _Memo(
+                listing.dir_key,
+                listing.fingerprint,
+                listing.kept,
+                listing.refs,
+                listing.reused,
+                listing.reused_bytes,
+            )
         for item in listing.files:
             self._read(d, item)
         return d
@@ -201,23 +231,34 @@ class Walker:
         if d.row is not None:  # carried over
             return
         for job in d.jobs:
-            row = self._file_result(job)
+            row = self._file_result(job, d.memo)
             if row is not None:
                 d.rows.append(row)
+        if d.recalled is not None:
+            self.s.dirs_kept.append(d.recalled[0])
+        elif d.memo is not None and d.memo.ok:
+            m = d.memo
+            self.s.dirs.append(
+                dircache.record(m.dir_key, m.fingerprint, d.rows, m.kept, m.refs, m.files, m.size)
+            )
         d.rows.extend(child.row for child in d.children if child.row is not None)
         subtree = self._store_tree(d.rows)
         d.row = dir_row(d.raw, d.st.st_mode, d.st.st_mtime_ns, subtree)
         d.rows, d.jobs, d.children = [], [], []
         self.s.add(dirs=1)
 
-    def _file_result(self, job: _FileJob) -> Row | None:
+    def _file_result(self, job: _FileJob, memo: _Memo | None) -> Row | None:
         outcome = job.future.result()  # Cancelled and fatal errors propagate from here
         item = job.item
         cached = item.cached
         old_chunks = None if cached is None else cached[5]
+        if memo is not None and not isinstance(outcome, FileRead):
+            memo.ok = False
         if isinstance(outcome, FileRead):
             st, chunks = outcome.stat, outcome.chunks
             self.s.stage_new(item.key, st, chunks)
+            if memo is not None:
+                self._remember(memo, item, st, chunks)
             if old_chunks is None:
                 self.s.add(files_new=1, size=st.st_size)
             elif old_chunks == b"".join(chunks):
@@ -238,6 +279,26 @@ class Walker:
                 return file_row(item.raw, item.st.st_mode, int(cached[3]), size, previous)
         kept = self._keep(item.path, job.snap_path, item.name, outcome.reason, want_file=True)
         return kept
+
+    def _remember(
+        self, memo: _Memo, item: FileItem, st: os.stat_result, chunks: tuple[bytes, ...]
+    ) -> None:
+        """Add a file just read to its folder's next record, if the record can vouch for it:
+        the file must be old enough (as for the files cache) and exactly as it was listed, since
+        the record's fingerprint was taken from the listing."""
+        listed, limit = item.st, self.s.scan_start_ns - RACY_NS
+        if (
+            st.st_mtime_ns < limit
+            and st.st_ctime_ns < limit
+            and (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            == (listed.st_ino, listed.st_size, listed.st_mtime_ns, listed.st_ctime_ns)
+        ):
+            memo.kept.append(item.key)
+            memo.refs.extend(chunks)
+            memo.files += 1
+            memo.size += st.st_size
+        else:
+            memo.ok = False
 
     def _previous_chunks(self, blob: bytes) -> tuple[bytes, ...] | None:
         """The chunk ids of a cache row, if they are all still safely stored."""

@@ -71,10 +71,11 @@ def post_commit(
         supersedes=tuple(body.supersedes),
     )
     now = context.clock.now()
+    history.validate(data)
     with context.db.write() as session:
         account = require_account(session, principal.account_id)
         sets.require_unlocked(session, account, now)
-        backup_set = sets.find_set(session, principal.account_id, set_id)
+        backup_set = sets.find_set(session, principal.account_id, set_id, lock=True)
         record, created = history.commit(
             session, account, backup_set, data, principal.device_id, now
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from server import ids
 from server.clock import iso
@@ -20,10 +23,18 @@ from .context import Context
 from .schemas import errors
 
 router = APIRouter()
+T = TypeVar("T")
 
 OCTETS = "application/octet-stream"
 BINARY = {"type": "string", "format": "binary"}
 FEED_BYTES = 1024 * 1024  # body bytes handed to a worker thread at a time (hash + write)
+# Upload bodies are hashed and written on threads of their own, at most this many at a time, so
+# a burst of uploads never takes the threads that commits and listings need.
+UPLOAD_THREADS = anyio.CapacityLimiter(max(2, os.cpu_count() or 2))
+
+
+async def _off_loop(function: Callable[..., T], *args: Any) -> T:
+    return await anyio.to_thread.run_sync(function, *args, limiter=UPLOAD_THREADS)
 
 
 @router.put(
@@ -81,7 +92,7 @@ async def put_pack(
     length_header = request.headers.get("content-length")
     length = int(length_header) if length_header and length_header.isdigit() else None
     now = context.clock.now()
-    check = await run_in_threadpool(
+    check = await _off_loop(
         uploads.precheck, context.db, principal, set_id, pack_id, declared, length, now
     )
     if not ids.is_sha256_hex(declared):
@@ -95,11 +106,11 @@ async def put_pack(
                 pending.append(chunk)
                 pending_size += len(chunk)
                 if pending_size >= FEED_BYTES:
-                    await run_in_threadpool(sink.feed, pending)
+                    await _off_loop(sink.feed, pending)
                     pending, pending_size = [], 0
         if pending:
-            await run_in_threadpool(sink.feed, pending)
-        created = await run_in_threadpool(sink.finish, context.db, declared, now)
+            await _off_loop(sink.feed, pending)
+        created = await _off_loop(sink.finish, context.db, declared, now)
     finally:
         sink.abort()
     received = sink.size

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from server import passwords
 from server.db.models import RecoveryKit
@@ -33,8 +33,12 @@ class Confirm(BaseModel):
 
 
 class ConsentChanges(BaseModel):
-    telemetry: bool | None = None
-    product_news_email: bool | None = None
+    """Each flag true or false (JSON booleans only); a flag left out keeps its value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    telemetry: StrictBool | None = None
+    product_news_email: StrictBool | None = None
 
 
 @router.head("/v1/account/export", include_in_schema=False)

@@ -2,20 +2,32 @@
 
 Locking discipline: every write runs in a `write()` session. On SQLite that transaction starts with
 `BEGIN IMMEDIATE`, so writers (the service's threads, an admin `gc` in another process) queue on the
-database lock instead of failing half-way; readers never block thanks to WAL. On other databases
-write paths lock the rows they depend on with `SELECT ... FOR UPDATE`.
+database lock instead of failing half-way; readers never block thanks to WAL. Within one process,
+writers first queue on a lock (a Python lock between threads, an `flock` of `DATABASE.lock` between
+service processes): SQLite's own busy handler polls with sleeps of up to 100 ms, which under load
+turns a queue of short transactions into seconds of latency, while a lock hands over at once.
+On other databases write paths lock the rows they depend on with
+`SELECT ... FOR UPDATE`, and writers of different accounts run in parallel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock
+    fcntl = None  # type: ignore[assignment]
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 _WRITE_OPTION = "keepsake_write"
@@ -30,12 +42,23 @@ class Database:
             self.engine = create_engine(
                 url,
                 connect_args={"timeout": 60, "check_same_thread": False},
-                pool_size=8,
+                pool_size=16,  # readers run in parallel (WAL); at most one writer at a time
+                max_overflow=32,
                 hide_parameters=True,  # errors and logs never carry hashes or sealed bytes
             )
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=8, hide_parameters=True)
+            # No pre-ping: it costs a round trip per request. After a database restart the
+            # first query on a dead connection fails and SQLAlchemy then drops the whole pool.
+            self.engine = create_engine(
+                url,
+                pool_pre_ping=False,
+                pool_recycle=600,
+                pool_size=16,
+                max_overflow=16,
+                hide_parameters=True,
+            )
+        self._writers = WriterLock(make_url(url).database) if self.is_sqlite else None
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -47,9 +70,12 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One serialized transaction: committed if the block succeeds, rolled back otherwise."""
-        with self._write() as session, session.begin():
+    def write(self, bulk: bool = False) -> Iterator[Session]:
+        """One serialized transaction: committed if the block succeeds, rolled back otherwise.
+        Keep it short: on SQLite every other writer waits for it. `bulk`: background or bulk
+        work that yields to waiting short writers (see `WriterLock`)."""
+        queue = self._writers.hold(bulk) if self._writers else contextlib.nullcontext()
+        with queue, self._write() as session, session.begin():
             yield session
 
     def upgrade(self) -> None:
@@ -72,6 +98,76 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writers is not None:
+            self._writers.close()
+
+
+class WriterLock:
+    """One writer at a time: threads queue here, processes on an `flock` beside the database
+    file (where the platform has one; elsewhere SQLite's busy handler still serializes them,
+    only less promptly).
+
+    Bulk writers (recording an upload, GC, scrub) let waiting short writers (a commit, a sign-in)
+    go first: a commit is the moment a backup becomes safe, and must not queue behind other
+    people's uploads. A bulk writer waits at most `BULK_PATIENCE` before it goes next anyway.
+    """
+
+    BULK_PATIENCE = 0.5  # seconds
+
+    def __init__(self, database: str | None) -> None:
+        self._state = threading.Condition()
+        self._busy = False
+        self._short_waiting = 0
+        self._bulk_since: list[float] = []  # when each waiting bulk writer started waiting
+        self._file: BinaryIO | None = None
+        if fcntl is not None and database and database != ":memory:":
+            self._file = open(f"{database}.lock", "ab")  # noqa: SIM115 - held for the process
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    @contextmanager
+    def hold(self, bulk: bool = False) -> Iterator[None]:
+        self._acquire(bulk)
+        try:
+            if self._file is not None:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if self._file is not None:
+                    fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        finally:
+            with self._state:
+                self._busy = False
+                self._state.notify_all()
+
+    def _acquire(self, bulk: bool) -> None:
+        with self._state:
+            if bulk:
+                since = time.monotonic()
+                self._bulk_since.append(since)
+                try:
+                    while self._busy or (self._short_waiting and not self._impatient()):
+                        self._state.wait(self.BULK_PATIENCE)
+                finally:
+                    self._bulk_since.remove(since)
+            else:
+                self._short_waiting += 1
+                try:
+                    while self._busy or self._impatient():
+                        self._state.wait()
+                finally:
+                    self._short_waiting -= 1
+            self._busy = True
+
+    def _impatient(self) -> bool:
+        """A bulk writer has waited its patience out: it goes before the next short one."""
+        return (
+            bool(self._bulk_since) and time.monotonic() - self._bulk_since[0] > self.BULK_PATIENCE
+        )
 
 
 def _configure_sqlite(engine: Engine) -> None:

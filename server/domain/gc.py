@@ -79,7 +79,7 @@ def collect(
 
 
 def _prune_history(db: Database, now: datetime, report: GcReport) -> None:
-    with db.write() as session:
+    with db.write(bulk=True) as session:
         for statement in (
             delete(SignIn).where(SignIn.time < now - HISTORY_KEPT),
             delete(SignIn).where(SignIn.account_id.is_(None), SignIn.time < now - STRANGERS_KEPT),
@@ -98,7 +98,7 @@ def _delete_due_accounts(db: Database, now: datetime, report: GcReport) -> None:
             and deadline <= now
         ]
     for account_id in due:
-        with db.write() as session:
+        with db.write(bulk=True) as session:
             account = session.get(Account, account_id)
             if account is None or account.deleted_at is not None:
                 continue
@@ -142,7 +142,7 @@ def _collect_packs(db: Database, now: datetime, grace: timedelta, report: GcRepo
     )
     last_pk = 0
     while True:
-        with db.write() as session:
+        with db.write(bulk=True) as session:
             packs = list(
                 session.scalars(
                     select(Pack).where(due, Pack.pk > last_pk).order_by(Pack.pk).limit(BATCH)
@@ -167,7 +167,7 @@ def _drop_trimmed_history(db: Database, now: datetime, grace: timedelta, report:
     with db.read() as session:
         sets = [(s.pk, s.account_id) for s in session.scalars(select(BackupSet))]
     for set_pk, account_id in sets:
-        with db.write() as session:
+        with db.write(bulk=True) as session:
             account = session.get(Account, account_id)
             if account is None:
                 continue
@@ -205,5 +205,5 @@ def _empty_trash(db: Database, stores: list[PackStore], now: datetime, report: G
             for store in stores:
                 store.delete(row.object_key)
             report.objects_deleted += 1
-        with db.write() as session:
+        with db.write(bulk=True) as session:
             session.execute(delete(Trash).where(Trash.pk.in_([row.pk for row in batch])))

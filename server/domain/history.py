@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from server.policy.retention import LIVE, REMOVED
 from .accounts import terms_of
 
 MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 _IN_BATCH = 500  # keeps IN (...) lists under every database's parameter limit
 
 
@@ -64,11 +65,11 @@ def commit(
 ) -> tuple[Commit, bool]:
     """Apply one commit atomically; (commit, True) when new, (existing, False) on a retry.
 
-    The caller holds the write lock (SQLite) and the set row is locked (other databases), so
-    commits to one set are serialized and sequence numbers have no gaps.
+    The caller holds the write lock (SQLite) and read the set with its row lock
+    (`find_set(..., lock=True)` on other databases), so commits to one set are serialized and
+    sequence numbers have no gaps.
     """
     validate(data)
-    session.refresh(backup_set, with_for_update=True)
     snapshot_sha = hashlib.sha256(data.snapshot).hexdigest()
     existing = session.scalars(
         select(Commit).where(Commit.set_pk == backup_set.pk, Commit.snapshot_id == data.snapshot_id)
@@ -136,7 +137,8 @@ def commit(
     for index in superseded.values():
         if index.superseded_by is None:
             index.superseded_by, index.superseded_at = data.index_id, now
-    account.last_backup_at = now
+    if account.last_backup_at is None or account.last_backup_at < now - ACTIVITY_RESOLUTION:
+        account.last_backup_at = now  # backup activity (FREE inactivity); minutes are plenty
     session.flush()
     return record, True
 

@@ -67,7 +67,7 @@ def compose(notice: Notice, email: str) -> tuple[str, str]:
 
 def send_notices(db: Database, mailer: Mailer, now: datetime) -> NotifyReport:
     report = NotifyReport()
-    with db.write() as session:
+    with db.write(bulk=True) as session:
         session.execute(
             delete(NoticeSent).where(
                 NoticeSent.sent_at.is_(None), NoticeSent.claimed_at < now - STALE_CLAIM
@@ -125,7 +125,7 @@ def _deliver(
 ) -> bool:
     """Claim, send and mark one warning; False only when sending failed."""
     try:
-        with db.write() as session:
+        with db.write(bulk=True) as session:
             claim = NoticeSent(account_id=account_id, code=notice.code, date=notice.date)
             claim.claimed_at = now
             session.add(claim)
@@ -140,7 +140,7 @@ def _deliver(
     try:
         mailer.send(email, subject, body)
     except Exception as exc:  # the next run tries again
-        with db.write() as session:
+        with db.write(bulk=True) as session:
             session.execute(delete(NoticeSent).where(mine, NoticeSent.sent_at.is_(None)))
         report.failed += 1
         report.errors.append(f"{notice.code} for account {account_id}: {type(exc).__name__}")
@@ -149,7 +149,7 @@ def _deliver(
             extra={"account_id": account_id, "code": notice.code, "error": type(exc).__name__},
         )
         return False
-    with db.write() as session:
+    with db.write(bulk=True) as session:
         session.execute(update(NoticeSent).where(mine).values(sent_at=now))
     report.sent += 1
     log.info("warning e-mail sent", extra={"account_id": account_id, "code": notice.code})

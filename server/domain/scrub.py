@@ -93,7 +93,7 @@ def scrub(
             elif _still_current(db, row):
                 report.damaged.append(f"{row.name()}: {problem}")
                 bad.append(row.pk)
-        with db.write() as session:
+        with db.write(bulk=True) as session:
             if bad:
                 session.execute(
                     update(Pack)

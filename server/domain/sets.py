@@ -25,13 +25,15 @@ def require_unlocked(session: Session, account: Account, now: datetime) -> None:
         raise SubscriptionLocked(message, standing.lock_reason, standing.since)
 
 
-def find_set(session: Session, account_id: str, set_id: str) -> BackupSet:
-    """The account's set, or 404 (for malformed ids and other accounts' sets alike)."""
+def find_set(session: Session, account_id: str, set_id: str, lock: bool = False) -> BackupSet:
+    """The account's set, or 404 (for malformed ids and other accounts' sets alike). `lock`
+    takes its row lock (other databases; SQLite's write transaction is already exclusive)."""
     if not ids.is_id(set_id):
         raise NotFound("no such backup set")
-    backup_set = session.scalars(
-        select(BackupSet).where(BackupSet.account_id == account_id, BackupSet.set_id == set_id)
-    ).first()
+    query = select(BackupSet).where(BackupSet.account_id == account_id, BackupSet.set_id == set_id)
+    if lock:
+        query = query.with_for_update()
+    backup_set = session.scalars(query.execution_options(populate_existing=lock)).first()
     if backup_set is None:
         raise NotFound("no such backup set")
     return backup_set

@@ -123,7 +123,7 @@ class UploadSink:
 
 def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now: datetime) -> bool:
     """The same bytes were uploaded before: refresh the lease or revive an expired pack."""
-    with db.write() as session:
+    with db.write(bulk=True) as session:
         account = require_account(session, check.account_id, lock=True)
         pack = find_pack(session, find_set(session, check.account_id, check.set_id), check.pack_id)
         if pack is None or pack.sha256 != sha256 or pack.size != size:
@@ -138,7 +138,7 @@ def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now:
 def _record_new(
     db: Database, check: Precheck, key: str, sha256: str, size: int, now: datetime
 ) -> bool:
-    with db.write() as session:
+    with db.write(bulk=True) as session:
         account = require_account(session, check.account_id, lock=True)
         backup_set = find_set(session, check.account_id, check.set_id)
         pack = find_pack(session, backup_set, check.pack_id)

@@ -40,6 +40,7 @@ def test_launching_the_app_again_brings_the_running_one_forward(
     profile = Profile.open(tmp_path / "profile")
     running = SingleInstance(profile.home / "app.lock", profile.profile_id)
     assert running.acquire()
+    launch: subprocess.Popen[bytes] | None = None
     try:
         env = dict(
             os.environ, QT_QPA_PLATFORM="offscreen", KEEPSAKE_KEYSTORE="file", PYTHONPATH=str(REPO)
@@ -56,6 +57,9 @@ def test_launching_the_app_again_brings_the_running_one_forward(
         assert launch.returncode == 0, launch.stderr.read() if launch.stderr else ""
     finally:
         running.release()
+        if launch is not None and launch.poll() is None:
+            launch.kill()
+            launch.wait(10)
 
 
 def test_the_app_starts_and_a_second_launch_leaves_it_running(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from server.cli import main
 from server.clock import iso
 from server.context import Context
+from server.db.engine import sqlite_url
 from server.db.models import Pack
 from server.domain.gc import collect
 from server.domain.scrub import scrub
@@ -22,17 +23,47 @@ from server.scheduler import RUNNERS, run_once
 from server.store import PackStore, open_store
 from server.store.folder import FolderStore
 from tests.server.apiharness import START, Api, Harness
+from tests.server.conftest import DATABASES
+from tests.server.postgres import PostgresServer
 from tests.server.s3 import s3_store_url
 
 DAY = timedelta(days=1)
 
 
-@pytest.fixture(params=["folder", "s3"])
+# Each metadata database once and each kind of second store once, without the full product.
+PAIRS = (
+    [("sqlite", "s3"), ("postgresql", "folder")]
+    if "postgresql" in DATABASES
+    else [
+        ("sqlite", "s3"),
+        ("sqlite", "folder"),
+    ]
+)
+
+
+@pytest.fixture(params=PAIRS, ids=["-".join(pair) for pair in PAIRS])
+def pair(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return tuple(request.param)  # type: ignore[return-value]
+
+
+@pytest.fixture
+def database_url(pair: tuple[str, str], request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Overrides the suite's fixture: this module pairs databases with copy stores."""
+    if pair[0] == "sqlite":
+        return sqlite_url(tmp_path / "keepsake.db")
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.fresh_database()
+
+
+@pytest.fixture
 def copy_store(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pair: tuple[str, str],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[str, PackStore]:
-    """The second store, of each kind, with the URL an operator would give."""
-    if request.param == "folder":
+    """The second store, with the URL an operator would give."""
+    if pair[1] == "folder":
         url = str(tmp_path / "copy")
     else:
         endpoint = request.getfixturevalue("s3_endpoint")

@@ -67,47 +67,46 @@ def test_healthz_fails_with_503_when_the_store_fails(tmp_path: Path) -> None:
     db.dispose()
 
 
-def test_logs_are_json_lines_without_tokens_passwords_or_bodies(tmp_path: Path) -> None:
+def test_logs_are_json_lines_without_tokens_passwords_or_bodies(service: RunningService) -> None:
     """Sign up, sign in, upload, commit, change the password, fail a deletion: the log has one
     structured line per request and none of the secrets that went over the wire."""
-    with running_service(tmp_path / "svc") as svc:
-        url = svc.url
-        email = f"logged-{secrets.token_hex(4)}@example.org"
-        assert requests.post(url + "/v1/accounts", json={"email": email, "password": PASSWORD}).ok
-        signed_in = requests.post(
-            url + "/v1/sessions",
-            json={"email": email, "password": PASSWORD, "device_name": "pc"},
-            headers={"X-Request-ID": "trace-me-42"},
-        )
-        assert signed_in.headers["X-Request-ID"] == "trace-me-42"
-        token = signed_in.json()["token"]
-        set_id, pack_id = secrets.token_hex(16), secrets.token_hex(16)
-        body = b"PACK-BYTES-" + os.urandom(64).hex().encode()
-        requests.put(f"{url}/v1/sets/{set_id}", json={}, headers=auth(token))
-        put = requests.put(
-            f"{url}/v1/sets/{set_id}/packs/{pack_id}",
-            data=body,
-            headers={**auth(token), "X-Content-SHA256": hashlib.sha256(body).hexdigest()},
-        )
-        assert put.status_code == 201
-        snapshot = base64.b64encode(b"SNAPSHOT-SECRET").decode()
-        commit = {
-            "snapshot_id": secrets.token_hex(16),
-            "snapshot": snapshot,
-            "index_id": secrets.token_hex(16),
-            "index": snapshot,
-            "index_kind": "delta",
-            "added_packs": [pack_id],
-        }
-        assert requests.post(f"{url}/v1/sets/{set_id}/commits", json=commit, headers=auth(token))
-        change = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
-        assert requests.put(url + "/v1/account/password", json=change, headers=auth(token)).ok
-        wrong = requests.delete(
-            url + "/v1/account", json={"password": "guessing " + PASSWORD}, headers=auth(token)
-        )
-        assert wrong.status_code == 403
-        requests.get(f"{url}/v1/sets/{set_id}/packs/../../etc", headers=auth(token))
-        log, lines = svc.log(), svc.log_lines()
+    url = service.url
+    email = f"logged-{secrets.token_hex(4)}@example.org"
+    assert requests.post(url + "/v1/accounts", json={"email": email, "password": PASSWORD}).ok
+    signed_in = requests.post(
+        url + "/v1/sessions",
+        json={"email": email, "password": PASSWORD, "device_name": "pc"},
+        headers={"X-Request-ID": "trace-me-42"},
+    )
+    assert signed_in.headers["X-Request-ID"] == "trace-me-42"
+    token = signed_in.json()["token"]
+    set_id, pack_id = secrets.token_hex(16), secrets.token_hex(16)
+    body = b"PACK-BYTES-" + os.urandom(64).hex().encode()
+    requests.put(f"{url}/v1/sets/{set_id}", json={}, headers=auth(token))
+    put = requests.put(
+        f"{url}/v1/sets/{set_id}/packs/{pack_id}",
+        data=body,
+        headers={**auth(token), "X-Content-SHA256": hashlib.sha256(body).hexdigest()},
+    )
+    assert put.status_code == 201
+    snapshot = base64.b64encode(b"SNAPSHOT-SECRET").decode()
+    commit = {
+        "snapshot_id": secrets.token_hex(16),
+        "snapshot": snapshot,
+        "index_id": secrets.token_hex(16),
+        "index": snapshot,
+        "index_kind": "delta",
+        "added_packs": [pack_id],
+    }
+    assert requests.post(f"{url}/v1/sets/{set_id}/commits", json=commit, headers=auth(token))
+    change = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    assert requests.put(url + "/v1/account/password", json=change, headers=auth(token)).ok
+    wrong = requests.delete(
+        url + "/v1/account", json={"password": "guessing " + PASSWORD}, headers=auth(token)
+    )
+    assert wrong.status_code == 403
+    requests.get(f"{url}/v1/sets/{set_id}/packs/../../etc", headers=auth(token))
+    log, lines = service.log(), service.log_lines()
     for secret in (token, PASSWORD, NEW_PASSWORD, body.decode(), snapshot, "SNAPSHOT-SECRET"):
         assert secret not in log
     requests_logged = [line for line in lines if line.get("message") == "request"]

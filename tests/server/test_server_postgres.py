@@ -54,7 +54,7 @@ def test_concurrent_commits_are_serialized_on_postgres(postgres: PostgresServer)
                 with db.write() as session:
                     owner = session.get(Account, account_id)
                     assert owner is not None
-                    backup_set = sets.find_set(session, account_id, set_id)
+                    backup_set = sets.find_set(session, account_id, set_id, lock=True)
                     record, _ = history.commit(session, owner, backup_set, data, None, now)
                     seqs.append(record.seq)
         except BaseException as exc:  # surfaced below

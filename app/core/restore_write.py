@@ -1,0 +1,278 @@
+"""Writes the files of a restore: verified chunks to temp names, made durable, renamed into place.
+
+The walk hands files over one by one (`add`) and goes on. Small files are grouped into batches
+whose chunks start downloading at once (`restore_fetch`); writer threads put each batch into
+temp files while the next batches download, so network, decryption and disk overlap. A batch
+only takes a slot (`Limits.in_flight`) while it is downloading and being written, which bounds
+memory and open folders. Written batches wait in the committer until enough data is staged to be
+worth one flush of the file system (`restore_flush`), then are renamed into place: a restored
+file never appears half-written under its name, without an fsync per small file. Large files
+stream on their own writer with their next windows already downloading, and are fsynced alone.
+
+A file is written only once every one of its chunks was authenticated; a failure (missing or
+tampered data, a name in the way) is reported for that file alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.errors import IntegrityError, KeepsakeError
+from app.core.index import BlobLocation
+from app.core.progress import Cancelled, CancelToken
+from app.core.repository import Repository
+from app.core.restore_dirs import DirHandle
+from app.core.restore_fetch import ChunkFetcher, Fetched, Pending
+from app.core.restore_flush import Committer, EarlyWriteback, Staged
+from app.core.safepath import SafeDir
+from app.core.tree import Node
+
+File = tuple[DirHandle, str, Node, str]  # folder, name, node, snapshot path
+
+
+@dataclass(frozen=True)
+class Limits:
+    batch_bytes: int  # small files are fetched and written together up to this much ...
+    batch_files: int  # ... or this many files ...
+    batch_dirs: int  # ... or files in this many folders (each keeps a dir fd open)
+    in_flight: int  # batches and large files downloading or being written at once
+    writers: int
+    stream_window: int  # chunks of a large file fetched at once, at most ...
+    stream_bytes: int  # ... and about this many bytes
+    stream_ahead: int  # windows of a large file downloading while one is written
+
+
+class Report(Protocol):
+    """What the writer needs from the restore it works for."""
+
+    def destination(self, safe: SafeDir, name: str, snap_path: str) -> str | None: ...
+
+    def failed(self, snap_path: str, exc: BaseException) -> None: ...
+
+    def restored(self, snap_path: str, size: int) -> None: ...
+
+
+class FileWriter:
+    def __init__(
+        self,
+        repo: Repository,
+        fetch_pool: Executor,
+        report: Report,
+        cancel: CancelToken,
+        limits: Limits,
+    ) -> None:
+        self._report = report
+        self._cancel = cancel
+        self._limits = limits
+        self._fetcher = ChunkFetcher(repo, fetch_pool)
+        self._pool = ThreadPoolExecutor(limits.writers, thread_name_prefix="keepsake-write")
+        self._slots = threading.Semaphore(limits.in_flight)
+        self._jobs: list[Future[None]] = []
+        self._batch: list[File] = []
+        self._batch_bytes = 0
+        self._batch_dirs: set[int] = set()
+        self._committer = Committer(self._place, report.failed)
+
+    def add(self, handle: DirHandle, name: str, node: Node, snap_path: str) -> None:
+        """Restore one file into `handle`'s folder (held until the file is done)."""
+        handle.hold()
+        item = (handle, name, node, snap_path)
+        limits = self._limits
+        if node.size > limits.batch_bytes:
+            self._reserve()
+            self._submit(lambda: self._write_large(item))
+            return
+        self._batch.append(item)
+        self._batch_bytes += node.size
+        self._batch_dirs.add(id(handle))
+        if (
+            self._batch_bytes >= limits.batch_bytes
+            or len(self._batch) >= limits.batch_files
+            or len(self._batch_dirs) >= limits.batch_dirs
+        ):
+            self._flush()
+
+    def finish(self) -> None:
+        """Write what is left; raises only unexpected errors (a file's own go to `failed`)."""
+        self._flush()
+        for job in self._jobs:
+            job.result()
+        self._committer.drain()
+
+    def close(self) -> None:
+        """Stop: writers finish (or, once cancelled, drop) what they hold; files already written
+        are made durable and put in place."""
+        self._pool.shutdown(wait=True)
+        batch, self._batch = self._batch, []  # collected but never started (cancelled)
+        _release(batch)
+        self._committer.drain()
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        batch, self._batch, self._batch_bytes, self._batch_dirs = self._batch, [], 0, set()
+        if not batch:
+            return
+        self._reserve()
+        pending = self._fetcher.start(c for _, _, node, _ in batch for c in node.chunks)
+        self._submit(lambda: self._write_batch(batch, pending))
+
+    def _reserve(self) -> None:
+        """Wait for a free slot (bounds memory and open folders)."""
+        self._slots.acquire()
+        running: list[Future[None]] = []
+        for job in self._jobs:
+            if job.done():
+                job.result()  # surfaces an unexpected error early
+            else:
+                running.append(job)
+        self._jobs = running
+
+    def _submit(self, work: Callable[[], None]) -> None:
+        def run() -> None:
+            try:
+                work()
+            finally:
+                self._slots.release()
+
+        self._jobs.append(self._pool.submit(run))
+
+    # -- small files --------------------------------------------------------------------------
+
+    def _write_batch(self, batch: list[File], pending: Pending) -> None:
+        """Write a batch to temp names and hand it to the committer (which releases it)."""
+        staged: list[Staged] = []
+        try:
+            if not self._cancel.cancelled:
+                fetched = pending.result()
+                for item in batch:
+                    if self._cancel.cancelled:
+                        break
+                    one = self._stage(item, fetched)
+                    if one is not None:
+                        staged.append(one)
+        except BaseException:
+            for one in staged:
+                one.safe.remove_quietly(one.temp)
+            _release(batch)
+            raise
+        if self._cancel.cancelled:  # what is fully written is still put in place
+            self._committer.add(staged, lambda: _release(batch))
+            self._committer.drain()
+        else:
+            self._committer.add(staged, lambda: _release(batch))
+
+    def _stage(self, item: File, fetched: Fetched) -> Staged | None:
+        handle, name, node, snap_path = item
+        try:
+            pieces: list[bytes] = []
+            for c in node.chunks:
+                data = fetched[c]
+                if isinstance(data, KeepsakeError):
+                    raise data
+                pieces.append(data)
+            dest = self._report.destination(handle.safe, name, snap_path)
+            if dest is None:
+                return None
+            temp, written = handle.safe.write_temp(
+                pieces, mode=node.mode, mtime_ns=node.mtime_ns, sync=not self._committer.batched
+            )
+        except (KeepsakeError, OSError) as exc:
+            self._report.failed(snap_path, exc)
+            return None
+        return Staged(handle.safe, temp, dest, written, node.size, snap_path)
+
+    def _place(self, one: Staged) -> None:
+        """Rename a durable temp file into place (it never stays behind under its temp name)."""
+        try:
+            if one.written != one.size:
+                one.safe.remove_quietly(one.temp)
+                raise IntegrityError(
+                    one.snap_path, f"restored {one.written} bytes, expected {one.size}"
+                )
+            one.safe.put_in_place(one.temp, one.dest)
+        except (KeepsakeError, OSError) as exc:
+            self._report.failed(one.snap_path, exc)
+            return
+        self._report.restored(one.snap_path, one.written)
+
+    # -- large files --------------------------------------------------------------------------
+
+    def _write_large(self, item: File) -> None:
+        """Stream one large file (its next windows download while one is written), fsync it,
+        put it in place."""
+        handle, name, node, snap_path = item
+        try:
+            if self._cancel.cancelled:
+                return
+            dest = self._report.destination(handle.safe, name, snap_path)
+            if dest is None:
+                return
+            temp, written = handle.safe.write_temp(
+                self._stream(node.chunks),
+                mode=node.mode,
+                mtime_ns=node.mtime_ns,
+                sync=True,
+                on_piece=EarlyWriteback(),
+            )
+            self._place(Staged(handle.safe, temp, dest, written, node.size, snap_path))
+        except Cancelled:
+            pass
+        except (KeepsakeError, OSError) as exc:
+            self._report.failed(snap_path, exc)
+        finally:
+            handle.release()
+
+    def _stream(self, chunks: tuple[bytes, ...]) -> Iterator[bytes]:
+        located, errors = self._fetcher.locate(chunks)
+        if errors:
+            raise next(iter(errors.values()))
+        windows = _windows(chunks, located, self._limits)
+        pending: deque[tuple[list[bytes], Pending]] = deque()
+
+        def refill() -> None:
+            while len(pending) <= self._limits.stream_ahead:
+                window = next(windows, None)
+                if window is None:
+                    return
+                wanted = (located[c] for c in dict.fromkeys(window))
+                pending.append((window, self._fetcher.start_located(wanted)))
+
+        refill()
+        while pending:
+            if self._cancel.cancelled:
+                raise Cancelled()
+            window, reading = pending.popleft()
+            fetched = reading.result()
+            refill()
+            for c in window:
+                data = fetched[c]
+                if not isinstance(data, bytes):
+                    raise data
+                yield data
+
+
+def _windows(
+    chunks: tuple[bytes, ...], located: dict[bytes, BlobLocation], limits: Limits
+) -> Iterator[list[bytes]]:
+    """A large file's chunks in download windows of about `stream_bytes`."""
+    window: list[bytes] = []
+    size = 0
+    for c in chunks:
+        window.append(c)
+        size += located[c].raw_length
+        if size >= limits.stream_bytes or len(window) >= limits.stream_window:
+            yield window
+            window, size = [], 0
+    if window:
+        yield window
+
+
+def _release(batch: list[File]) -> None:
+    for handle, _, _, _ in batch:
+        handle.release()
