@@ -185,28 +185,30 @@ def service_for(database: str, workers: int, folder: Path) -> Iterator[RunningSe
 def run(args: argparse.Namespace) -> Result:
     noise = os.urandom(4 * MIB)
     sizes = (args.min_kib * KIB, args.max_kib * KIB)
-    with tempfile.TemporaryDirectory(prefix="keepsake-load-") as temp:
-        with service_for(args.db, args.workers, Path(temp)) as service:
-            clients = [Client(service.url, n, sizes, noise) for n in range(args.clients)]
-            print(f"setting up {len(clients)} accounts on {args.db}...", file=sys.stderr)
-            for client in clients:
-                client.prepare()
-            gate = threading.Event()
-            started = time.monotonic()
-            for client in clients:
-                client.deadline = started + args.seconds
-                client.start_gate = gate
-                client.start()
-            gate.set()
-            print(f"running for {args.seconds} s...", file=sys.stderr)
-            for client in clients:
-                client.join()
-            elapsed = time.monotonic() - started
-            inside = [
-                float(line["duration_ms"])
-                for line in service.log_lines()
-                if line.get("route") == "/v1/sets/{set_id}/commits" and "duration_ms" in line
-            ]
+    with (
+        tempfile.TemporaryDirectory(prefix="keepsake-load-") as temp,
+        service_for(args.db, args.workers, Path(temp)) as service,
+    ):
+        clients = [Client(service.url, n, sizes, noise) for n in range(args.clients)]
+        print(f"setting up {len(clients)} accounts on {args.db}...", file=sys.stderr)
+        for client in clients:
+            client.prepare()
+        gate = threading.Event()
+        started = time.monotonic()
+        for client in clients:
+            client.deadline = started + args.seconds
+            client.start_gate = gate
+            client.start()
+        gate.set()
+        print(f"running for {args.seconds} s...", file=sys.stderr)
+        for client in clients:
+            client.join()
+        elapsed = time.monotonic() - started
+        inside = [
+            float(line["duration_ms"])
+            for line in service.log_lines()
+            if line.get("route") == "/v1/sets/{set_id}/commits" and "duration_ms" in line
+        ]
     stats = [c.stats for c in clients]
     commits = [ms for s in stats for ms in s.commit_ms]
     uploads = [ms for s in stats for ms in s.upload_ms]
