@@ -75,6 +75,9 @@ class Repository:
 
     def snapshots(self, *, check_chain: bool = True) -> list[SnapshotInfo]:
         """Every listed snapshot, oldest first, after checking the chain (replay, hiding, forging)."""
+        # What this PC knew *before* asking: another thread of this PC (a backup) may commit and
+        # advance it while the listing is in flight, and a listing taken earlier cannot show that.
+        last_known = self.index.last_known()
         listing = sorted(self.log.list_snapshots(), key=lambda e: e.seq)
         known = self.index.snapshot_rows()
         new_rows: list[SnapshotRow] = []
@@ -104,7 +107,7 @@ class Repository:
             links.append(ChainLink(row.snapshot_id, row.seq, row.sealed_hash, record))
             infos.append(SnapshotInfo(row.snapshot_id, row.seq, parse_time(record.time), record))
         if check_chain:
-            verify_chain(links, self.index.last_known())
+            verify_chain(links, last_known)
         if new_rows:
             self.index.add_snapshots(new_rows)  # also advances the last known (seq, hash)
         return infos

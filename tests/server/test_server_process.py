@@ -245,28 +245,28 @@ def test_log_holds_no_tokens_or_passwords(service: RunningService, victim: dict[
     assert "owner password" not in log and "intruder password" not in log
 
 
-def test_interrupted_upload_leaves_nothing_behind(
-    service: RunningService, make_account: Callable[..., Any]
-) -> None:
-    account = make_account()
-    token = _login(service, account.email, account.password)
-    set_id, pack_id = secrets.token_hex(16), secrets.token_hex(16)
-    requests.put(f"{service.url}/v1/sets/{set_id}", json={}, headers=_auth(token))
-    connection = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10)
-    connection.putrequest("PUT", f"/v1/sets/{set_id}/packs/{pack_id}")
-    connection.putheader("Authorization", f"Bearer {token}")
-    connection.putheader("X-Content-SHA256", "0" * 64)
-    connection.putheader("Content-Length", str(8 * 1024 * 1024))
-    connection.endheaders()
-    connection.send(os.urandom(3 * 1024 * 1024))
-    connection.close()  # the PC went to sleep mid-upload
-    temp = service.data_dir / "packs" / ".tmp"
-    deadline = time.monotonic() + 10
-    while any(temp.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert list(temp.iterdir()) == []
-    head = requests.head(f"{service.url}/v1/sets/{set_id}/packs/{pack_id}", headers=_auth(token))
-    assert head.status_code == 404
+def test_interrupted_upload_leaves_nothing_behind(tmp_path: Path) -> None:
+    # A service of its own: the shared one may be receiving other tests' uploads right now.
+    with running_service(tmp_path / "own") as own:
+        own.create_account("sleepy@example.org", "sleepy password")
+        token = _login(own, "sleepy@example.org", "sleepy password")
+        set_id, pack_id = secrets.token_hex(16), secrets.token_hex(16)
+        requests.put(f"{own.url}/v1/sets/{set_id}", json={}, headers=_auth(token))
+        connection = http.client.HTTPConnection("127.0.0.1", own.port, timeout=10)
+        connection.putrequest("PUT", f"/v1/sets/{set_id}/packs/{pack_id}")
+        connection.putheader("Authorization", f"Bearer {token}")
+        connection.putheader("X-Content-SHA256", "0" * 64)
+        connection.putheader("Content-Length", str(8 * 1024 * 1024))
+        connection.endheaders()
+        connection.send(os.urandom(3 * 1024 * 1024))
+        connection.close()  # the PC went to sleep mid-upload
+        temp = own.data_dir / "packs" / ".tmp"
+        deadline = time.monotonic() + 10
+        while temp.exists() and any(temp.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not temp.exists() or list(temp.iterdir()) == []
+        head = requests.head(f"{own.url}/v1/sets/{set_id}/packs/{pack_id}", headers=_auth(token))
+        assert head.status_code == 404
 
 
 def test_service_clock_can_be_moved_for_end_to_end_tests(tmp_path: Path) -> None:
