@@ -26,7 +26,7 @@ from app.core.repository import Repository
 from app.core.sealing import BlobType, open_blob
 
 MAX_GAP = 256 * 1024  # read through gaps this small rather than issue another request
-MAX_RANGE = 8 * 1024 * 1024  # bigger ranges cost fewer requests, smaller ones spread the work
+MAX_RANGE = 16 * 1024 * 1024  # a request costs the service ~4 ms: fewer, bigger ones win
 
 Fetched = dict[bytes, bytes | KeepsakeError]
 Errors = dict[bytes, KeepsakeError]

@@ -1,14 +1,11 @@
-"""Makes restored files durable with one flush per file system instead of one fsync per file.
+"""Gets restored data onto the disk: one flush per file system for many files, early writeback.
 
 A restored file must never show up half-written under its final name, so its data has to be on
 disk before the rename that gives it that name. An fsync per file does that but costs a journal
 commit each (1-3 ms here: tens of seconds for 20,000 small files); `syncfs` on Linux flushes
-every file written so far on one file system with a single commit. So small files are written
-to temp names, the `Committer` collects them until enough data waits to be worth a flush
-(FLUSH_BYTES, FLUSH_FILES; FLUSH_GROUPS bounds the folders held open meanwhile), flushes once,
-and only then renames them into place. Where `syncfs` is missing (Windows, macOS) each file is
-fsynced when written, as before, and goes in place at once; where a flush fails, each waiting
-file is fsynced on its own and fails alone if that fails.
+every file written so far on one file system with a single commit (`restore_commit` decides
+when). Where `syncfs` is missing (Windows, macOS) the caller fsyncs each file instead. A large
+file gets `EarlyWriteback`, so its own final fsync has little left to wait for.
 """
 
 from __future__ import annotations
@@ -16,15 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-
-from app.core.safepath import SafeDir
-
-FLUSH_BYTES = 64 * 1024 * 1024
-FLUSH_FILES = 4096
-FLUSH_GROUPS = 6
 
 _SyncFs = Callable[[int], int]
 
@@ -88,80 +77,3 @@ def flush_filesystems(dir_fds: Iterable[int]) -> bool:
         if _SYNCFS(fd) != 0:
             return False
     return True
-
-
-@dataclass(frozen=True)
-class Staged:
-    """A file fully written (and verified) under a temp name in its folder."""
-
-    safe: SafeDir
-    temp: str
-    dest: str
-    written: int
-    size: int  # what the snapshot says it should be
-    snap_path: str
-
-
-class Committer:
-    """Written batches wait here until one flush is worth it, then go in place (by `place`)."""
-
-    def __init__(
-        self, place: Callable[[Staged], None], failed: Callable[[str, BaseException], None]
-    ) -> None:
-        self.batched = batch_flush_available()  # False: files are fsynced as they are written
-        self._place = place
-        self._failed = failed
-        self._lock = threading.Lock()
-        self._groups: list[tuple[list[Staged], Callable[[], None]]] = []
-        self._bytes = 0
-        self._files = 0
-
-    def add(self, staged: list[Staged], release: Callable[[], None]) -> None:
-        """Take a written batch; `release` runs once its files are in place (or failed)."""
-        with self._lock:
-            self._groups.append((staged, release))
-            self._bytes += sum(one.written for one in staged)
-            self._files += len(staged)
-            if (
-                self.batched
-                and self._bytes < FLUSH_BYTES
-                and self._files < FLUSH_FILES
-                and len(self._groups) < FLUSH_GROUPS
-            ):
-                return
-            groups = self._take()
-        self._commit(groups)
-
-    def drain(self) -> None:
-        """Flush and place everything waiting (the end of a restore, or a cancel)."""
-        with self._lock:
-            groups = self._take()
-        self._commit(groups)
-
-    def _take(self) -> list[tuple[list[Staged], Callable[[], None]]]:
-        groups, self._groups, self._bytes, self._files = self._groups, [], 0, 0
-        return groups
-
-    def _commit(self, groups: list[tuple[list[Staged], Callable[[], None]]]) -> None:
-        try:
-            for one in self._durable([one for staged, _ in groups for one in staged]):
-                self._place(one)
-        finally:
-            for _, release in groups:
-                release()
-
-    def _durable(self, staged: list[Staged]) -> list[Staged]:
-        if not self.batched or not staged:
-            return staged
-        if flush_filesystems({fd for one in staged if (fd := one.safe.fileno()) is not None}):
-            return staged
-        durable: list[Staged] = []
-        for one in staged:
-            try:
-                one.safe.sync_temp(one.temp)
-            except OSError as exc:
-                one.safe.remove_quietly(one.temp)
-                self._failed(one.snap_path, exc)
-                continue
-            durable.append(one)
-        return durable

@@ -26,7 +26,7 @@ from app.core.sealing import BlobType
 from app.core.tree import Node, NodeType, Tree
 
 AHEAD_BYTES = 8 * 1024 * 1024  # plaintext of trees loaded ahead of the walk, at most
-KEEP_BYTES = 32 * 1024 * 1024  # raw tree-pack bytes kept for the next levels
+KEEP_BYTES = 16 * 1024 * 1024  # raw tree-pack bytes kept for the next levels
 TREE_GAP = 4 * 1024 * 1024  # tree packs are all trees: read through the ones not yet asked for
 LOCATE_BATCH = 512
 

@@ -3,11 +3,11 @@
 The walk hands files over one by one (`add`) and goes on. Small files are grouped into batches
 whose chunks start downloading at once (`restore_fetch`); writer threads put each batch into
 temp files while the next batches download, so network, decryption and disk overlap. A batch
-only takes a slot (`Limits.in_flight`) while it is downloading and being written, which bounds
-memory and open folders. Written batches wait in the committer until enough data is staged to be
-worth one flush of the file system (`restore_flush`), then are renamed into place: a restored
-file never appears half-written under its name, without an fsync per small file. Large files
-stream on their own writer with their next windows already downloading, and are fsynced alone.
+holds a slot (`Limits.in_flight`) only while it downloads and is written, which bounds memory;
+written batches then wait in the committer (`restore_commit`) for one flush of the file system
+that covers many of them, and only then get their names: a restored file never appears
+half-written under its name, without an fsync per small file. Large files stream on a writer of
+their own with their next windows already downloading, and are fsynced alone.
 
 A file is written only once every one of its chunks was authenticated; a failure (missing or
 tampered data, a name in the way) is reported for that file alone.
@@ -26,9 +26,10 @@ from app.core.errors import IntegrityError, KeepsakeError
 from app.core.index import BlobLocation
 from app.core.progress import Cancelled, CancelToken
 from app.core.repository import Repository
+from app.core.restore_commit import Committer, Staged
 from app.core.restore_dirs import DirHandle
 from app.core.restore_fetch import ChunkFetcher, Fetched, Pending
-from app.core.restore_flush import Committer, EarlyWriteback, Staged
+from app.core.restore_flush import EarlyWriteback
 from app.core.safepath import SafeDir
 from app.core.tree import Node
 
@@ -110,7 +111,7 @@ class FileWriter:
         self._pool.shutdown(wait=True)
         batch, self._batch = self._batch, []  # collected but never started (cancelled)
         _release(batch)
-        self._committer.drain()
+        self._committer.close()
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -161,11 +162,7 @@ class FileWriter:
                 one.safe.remove_quietly(one.temp)
             _release(batch)
             raise
-        if self._cancel.cancelled:  # what is fully written is still put in place
-            self._committer.add(staged, lambda: _release(batch))
-            self._committer.drain()
-        else:
-            self._committer.add(staged, lambda: _release(batch))
+        self._committer.add(staged, lambda: _release(batch))  # also after a cancel: it is whole
 
     def _stage(self, item: File, fetched: Fetched) -> Staged | None:
         handle, name, node, snap_path = item

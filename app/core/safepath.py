@@ -3,8 +3,9 @@
 Names from a snapshot are checked one component at a time (`check_name`), and every step below
 the target is taken relative to an open directory with symlinks refused (`O_NOFOLLOW`, dir fds),
 so a symlink planted in the target, or a symlinked parent, cannot redirect a write elsewhere.
-Files are written to a temporary name in their final folder, fsynced, then renamed over the
-destination: a crash or a failed check never leaves a half-written file in its place. Where the
+Files are written to a temporary name in their final folder, made durable (an fsync, or one
+file-system flush for a whole batch: `restore_commit`), then renamed over the destination: a
+crash or a failed check never leaves a half-written file in its place. Where the
 OS has no dir fds (Windows), each component is checked with lstat instead.
 """
 

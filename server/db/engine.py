@@ -158,6 +158,8 @@ class WriterLock:
                 self._short_waiting += 1
                 try:
                     while self._busy or self._impatient():
+                        if not self._busy:
+                            self._state.notify_all()  # wake the impatient bulk writer now
                         self._state.wait()
                 finally:
                     self._short_waiting -= 1
