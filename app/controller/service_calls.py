@@ -59,14 +59,17 @@ def forget_account(profile: Profile) -> None:
 
 
 def check_for_updates(profile: Profile) -> UpdateInfo:
-    """Ask the service which client version is current (`GET /v1/updates`), if it knows."""
+    """Ask the service which client version is current (`GET /v1/updates`), if it knows.
+    `version: null` (nothing published) and a 404 (an older service) both mean "no news"."""
     try:
         answer = _call(profile, "GET", "/v1/updates", "check for updates", read_json)
     except ServiceLacksFeature:
         return UpdateInfo(__version__, None, None)
     latest = answer.get("version") if isinstance(answer, dict) else None
     url = answer.get("url") if isinstance(answer, dict) else None
-    return UpdateInfo(__version__, latest if isinstance(latest, str) else None, url)
+    if not isinstance(latest, str):
+        return UpdateInfo(__version__, None, None)
+    return UpdateInfo(__version__, latest, url if isinstance(url, str) else None)
 
 
 def _call(

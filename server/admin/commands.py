@@ -56,7 +56,7 @@ class Admin:
 
 
 def add_admin_commands(admin: argparse.ArgumentParser) -> None:
-    from server.admin import maintenance
+    from server.admin import maintenance, releases
 
     clock = argparse.ArgumentParser(add_help=False)
     clock.add_argument("--now", type=_time_arg, help="act as if it were this ISO 8601 time")
@@ -106,6 +106,7 @@ def add_admin_commands(admin: argparse.ArgumentParser) -> None:
     status.set_defaults(handler=show_account)
 
     maintenance.add_commands(commands, clock)
+    releases.add_commands(commands, clock)
 
 
 def run_admin(args: argparse.Namespace) -> int:

@@ -18,7 +18,15 @@ from fastapi.openapi.utils import get_openapi
 from server import __version__
 from server.domain.uploads import MAX_PACK_BYTES
 
-from . import health, routes_accounts, routes_devices, routes_history, routes_packs, routes_privacy
+from . import (
+    health,
+    routes_accounts,
+    routes_devices,
+    routes_history,
+    routes_packs,
+    routes_privacy,
+    routes_updates,
+)
 from .context import Context
 from .errors import install_error_handlers
 from .requestlog import RequestLog
@@ -28,7 +36,12 @@ if TYPE_CHECKING:
     from server.scheduler import Scheduler
 
 MAX_BODY_BYTES = MAX_PACK_BYTES + 1024 * 1024  # no request may be larger than the largest pack
-PUBLIC = {("GET", "/healthz"), ("POST", "/v1/accounts"), ("POST", "/v1/sessions")}
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/v1/updates"),
+    ("POST", "/v1/accounts"),
+    ("POST", "/v1/sessions"),
+}
 
 
 def create_app(
@@ -65,6 +78,7 @@ def create_app(
         routes_privacy,
         routes_packs,
         routes_history,
+        routes_updates,
     ):
         app.include_router(module.router)
     _document_common_errors(app)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from server import passwords, security
-from server.domain import accounts, logins
+from server.domain import accounts, logins, signups
 from server.domain.accounts import require_account
 from server.domain.status import account_status
 from server.errors import Conflict, Forbidden
@@ -45,12 +45,13 @@ class PasswordChange(BaseModel):
     "/v1/accounts",
     status_code=201,
     response_model=schemas.AccountCreatedOut,
-    responses=errors(409),
+    responses=errors(409, 429),
 )
-def sign_up(body: SignUp, context: ContextDep) -> dict[str, str]:
-    """Create a FREE account."""
+def sign_up(body: SignUp, context: ContextDep, client: ClientDep) -> dict[str, str]:
+    """Create a FREE account. At most 20 sign-ups per client address per hour (429)."""
     accounts.normalize_email(body.email)
     passwords.check_password(body.password)
+    signups.admit(context.db, client, context.clock.now())
     password_hash = security.hash_password(body.password)  # slow on purpose: outside the lock
     try:
         with context.db.write() as session:

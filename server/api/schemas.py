@@ -31,6 +31,15 @@ class HealthOut(BaseModel):
     jobs: dict[str, JobOut]
 
 
+class UpdateOut(BaseModel):
+    """The current client release; every field is null when none is published."""
+
+    version: str | None
+    url: str | None
+    notes: str | None
+    published_at: str | None
+
+
 class AccountCreatedOut(BaseModel):
     account_id: str
 

@@ -70,6 +70,10 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_backup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When usage last crossed into "nearly full" / "full" (None: not there now). The dates make
+    # each crossing one dated warning, so it is e-mailed once, not at every upload.
+    quota_nearly_full_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    quota_full_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Device(Base):
@@ -242,3 +246,30 @@ class Job(Base):
     last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_ok: Mapped[bool | None] = mapped_column(Boolean)
     last_summary: Mapped[str | None] = mapped_column(String(500))
+
+
+class SignUp(Base):
+    """Sign-up attempts per client, only for the per-client sign-up limit: no email is kept, and
+    GC drops rows once they are older than the limit's window."""
+
+    __tablename__ = "sign_ups"
+    __table_args__ = (Index("ix_sign_ups_client_time", "client", "time"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client: Mapped[str] = mapped_column(String(64))
+    time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Release(Base):
+    """A client release the operator published (`admin set-release`): what `GET /v1/updates`
+    answers. Operator data in the database, so every service process answers the same."""
+
+    __tablename__ = "releases"
+    __table_args__ = (Index("ix_releases_platform_published", "platform", "published_at"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))  # "" when for every platform
+    version: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    notes: Mapped[str | None] = mapped_column(String(4000))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())

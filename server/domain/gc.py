@@ -26,9 +26,10 @@ from server.db.models import (
     Pack,
     RecoveryKit,
     SignIn,
+    SignUp,
     Trash,
 )
-from server.policy import retention
+from server.policy import retention, signups
 from server.policy.retention import LEASED, REMOVED
 from server.store import PackStore
 
@@ -84,6 +85,7 @@ def _prune_history(db: Database, now: datetime, report: GcReport) -> None:
             delete(SignIn).where(SignIn.time < now - HISTORY_KEPT),
             delete(SignIn).where(SignIn.account_id.is_(None), SignIn.time < now - STRANGERS_KEPT),
             delete(Device).where(Device.revoked_at < now - HISTORY_KEPT),
+            delete(SignUp).where(SignUp.time <= now - signups.CLIENT_LIMIT.window),
         ):
             result = session.execute(statement)
             report.history_pruned += int(getattr(result, "rowcount", 0) or 0)
@@ -132,6 +134,7 @@ def delete_account_data(session: Session, account: Account, now: datetime) -> No
         device.name = "deleted"
     account.email = account.email_norm = f"deleted-{account.id}@deleted.invalid"
     account.password_hash = None
+    account.quota_nearly_full_since = account.quota_full_since = None
     account.deleted_at = now
 
 

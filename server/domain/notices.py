@@ -1,8 +1,9 @@
 """E-mails every dated warning (payment due, locked, inactivity expiry, data deletion, damaged
-packs) once: the job behind the service's hourly schedule and `keepsake-server admin notify`.
+packs, storage nearly full or full) once: the job behind the service's hourly schedule and
+`keepsake-server admin notify`.
 
 "Once" is per (account, warning code, date): a warning whose date moves (a new paid-until date)
-is a new warning and is sent again. Each message is claimed in the database before it is sent
+is a new warning and is sent again; so is a quota crossing after usage fell back. Each message is claimed in the database before it is sent
 and marked sent after, so concurrent runs never send one twice; a failed send releases its claim
 for the next run, and a claim left by a process that died is released after `STALE_CLAIM`.
 """
@@ -23,6 +24,7 @@ from server.db.models import Account, NoticeSent
 from server.mail import Mailer
 from server.policy.subscription import Notice
 
+from . import quota_alerts
 from .status import dated_warnings
 
 log = logging.getLogger("keepsake.server.notify")
@@ -36,6 +38,8 @@ SUBJECTS = {
     "inactivity_expiry": "Keepsake: your free account expires on {day}",
     "data_deletion": "Keepsake: your backups will be deleted on {day}",
     "damaged_packs": "Keepsake: part of your stored backup is damaged",
+    quota_alerts.NEARLY_FULL: "Keepsake: your backup storage is nearly full",
+    quota_alerts.FULL: "Keepsake: your backup storage is full",
 }
 
 
@@ -80,13 +84,18 @@ def send_notices(db: Database, mailer: Mailer, now: datetime) -> NotifyReport:
             with db.read() as session:
                 batch = list(
                     session.scalars(
-                        select(Account)
+                        select(Account.id)
                         .where(Account.deleted_at.is_(None), Account.id > last_id)
                         .order_by(Account.id)
                         .limit(BATCH)
                     )
                 )
-                due = [(a.id, a.email, n) for a in batch for n in _unsent(session, a, now)]
+            quota_alerts.settle(db, batch, now)  # date the crossings that time alone made
+            with db.read() as session:
+                accounts = session.scalars(
+                    select(Account).where(Account.id.in_(batch)).order_by(Account.id)
+                )
+                due = [(a.id, a.email, n) for a in accounts for n in _unsent(session, a, now)]
             for account_id, email, notice in due:
                 if not _deliver(db, mailer, account_id, email, notice, now, report):
                     failures_in_a_row += 1
@@ -96,7 +105,7 @@ def send_notices(db: Database, mailer: Mailer, now: datetime) -> NotifyReport:
                     failures_in_a_row = 0
             if len(batch) < BATCH:
                 return report
-            last_id = batch[-1].id
+            last_id = batch[-1]
     finally:
         mailer.close()
 

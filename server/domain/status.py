@@ -10,18 +10,25 @@ from sqlalchemy.orm import Session
 
 from server.clock import as_utc, iso
 from server.db.models import Account, BackupSet, Pack
-from server.policy import quota
 from server.policy.subscription import Notice
 
+from . import quota_alerts
 from .accounts import active_devices, standing_of, terms_of
 from .sets import usage_bytes
 
 
-def dated_warnings(session: Session, account: Account, now: datetime) -> list[Notice]:
-    """The warnings that announce something dated (a lock, an expiry, a deletion, damage found):
-    the ones the service also sends by e-mail, once each."""
+def dated_warnings(
+    session: Session, account: Account, now: datetime, used: int | None = None
+) -> list[Notice]:
+    """Every warning, each dated (a lock, an expiry, a deletion, damage found, the quota crossed):
+    the service also sends each by e-mail, once. `used` saves a query when already known."""
     standing = standing_of(session, account, now)
     warnings = list(standing.warnings)
+    allowed = terms_of(session, account).quota_bytes
+    if allowed is not None and not standing.locked:  # locked: the lock is the news
+        used = usage_bytes(session, account.id, now) if used is None else used
+        crossings = quota_alerts.current(session, account, now, used)
+        warnings += quota_alerts.notices(crossings, used, allowed)
     damaged, since = damaged_packs(session, account.id)
     if damaged and since is not None:
         warnings.append(
@@ -39,11 +46,7 @@ def account_status(session: Session, account: Account, now: datetime) -> dict[st
     terms = terms_of(session, account)
     standing = standing_of(session, account, now)
     used = usage_bytes(session, account.id, now)
-    warnings = dated_warnings(session, account, now)
-    if quota.nearly_full(used, terms.quota_bytes):
-        warnings.append(
-            Notice("quota_nearly_full", now, f"{used} of {terms.quota_bytes} bytes are used.")
-        )
+    warnings = dated_warnings(session, account, now, used)
     return {
         "account_id": account.id,
         "email": account.email,

@@ -7,7 +7,8 @@ most an unreferenced object (scrub removes those) and never a row without bytes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from server.errors import ChecksumMismatch, Conflict, NotFound, QuotaExceeded, T
 from server.policy import quota, retention
 from server.store import ObjectWriter, PackStore
 
+from . import quota_alerts
 from .accounts import Principal, require_account, terms_of
 from .sets import find_pack, find_set, lease, new_object_key, require_unlocked, usage_bytes
 from .trash import discard_object
@@ -47,7 +49,7 @@ def precheck(
     """Everything that can be refused before reading a single body byte."""
     if content_length is not None and content_length > MAX_PACK_BYTES:
         raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
-    with db.read() as session:
+    with _noting_refusal(db, principal.account_id, now), db.read() as session:
         account = require_account(session, principal.account_id)
         require_unlocked(session, account, now)
         backup_set = find_set(session, principal.account_id, set_id)
@@ -99,15 +101,17 @@ class UploadSink:
             raise ChecksumMismatch("the body does not match X-Content-SHA256; nothing was stored")
         check, size = self._check, self.size
         if self._writer is None:
-            if _record_existing(db, check, declared_sha256, size, now):
-                return False
+            with _noting_refusal(db, check.account_id, now):
+                if _record_existing(db, check, declared_sha256, size, now):
+                    return False
             self._writer = self._store.writer(self._key)
             for chunk in self._held or ():
                 self._writer.write(chunk)
         self._writer.commit()
         self._committed = True
         try:
-            created = _record_new(db, check, self._key, declared_sha256, size, now)
+            with _noting_refusal(db, check.account_id, now):
+                created = _record_new(db, check, self._key, declared_sha256, size, now)
         except BaseException:
             self._store.delete(self._key)
             raise
@@ -130,7 +134,8 @@ def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now:
             return False  # collected or replaced meanwhile: store it as new
         if pack.state == retention.LEASED or not _usable(pack, now):
             if not _usable(pack, now):
-                _check_quota(session, account, size, now)
+                used = _check_quota(session, account, size, now)
+                quota_alerts.observe(session, account, now, used=used + size)
             lease(pack, now)
         return True
 
@@ -144,12 +149,13 @@ def _record_new(
         pack = find_pack(session, backup_set, check.pack_id)
         if pack is not None and pack.sha256 == sha256 and pack.size == size:
             if not _usable(pack, now):
-                _check_quota(session, account, size, now)
+                used = _check_quota(session, account, size, now)
                 lease(pack, now)
+                quota_alerts.observe(session, account, now, used=used + size)
             return False
         if pack is not None and _usable(pack, now):
             raise Conflict("a different pack with this id is already stored; packs are immutable")
-        _check_quota(session, account, size, now)
+        used = _check_quota(session, account, size, now)
         if pack is None:
             pack = Pack(set_pk=backup_set.pk, pack_id=check.pack_id, created_at=now)
             session.add(pack)
@@ -161,6 +167,7 @@ def _record_new(
         pack.created_at = now
         pack.damaged_at = None
         lease(pack, now)
+        quota_alerts.observe(session, account, now, used=used + size)
         return True
 
 
@@ -168,10 +175,23 @@ def _usable(pack: Pack, now: datetime) -> bool:
     return retention.pack_usable(pack.state, pack.lease_until, pack.expires_at, now)
 
 
-def _check_quota(session: Session, account: Account, incoming: int, now: datetime) -> None:
+def _check_quota(session: Session, account: Account, incoming: int, now: datetime) -> int:
+    """Refuse what does not fit; returns the usage before `incoming` (0 without a quota)."""
     allowed = terms_of(session, account).quota_bytes
     if allowed is None:
-        return
+        return 0
     used = usage_bytes(session, account.id, now)
     if quota.exceeds_quota(used, incoming, allowed):
         raise QuotaExceeded(used=used, allowed=allowed, incoming=incoming)
+    return used
+
+
+@contextmanager
+def _noting_refusal(db: Database, account_id: str, now: datetime) -> Iterator[None]:
+    """A refused upload may be the moment the quota became full: record it (in a transaction of
+    its own, the refusing one is rolled back) and let the refusal go on to the client."""
+    try:
+        yield
+    except QuotaExceeded:
+        quota_alerts.note_refused(db, account_id, now)
+        raise

@@ -19,7 +19,12 @@ import requests
 
 from tests.support.service import RunningService
 
-PUBLIC = {("GET", "/healthz"), ("POST", "/v1/accounts"), ("POST", "/v1/sessions")}
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/v1/updates"),
+    ("POST", "/v1/accounts"),
+    ("POST", "/v1/sessions"),
+}
 OWN_NAMESPACE = {("PUT", "/v1/sets/{set_id}")}  # creates the caller's own set: checked last
 PASSWORD = "victim's own passphrase"
 INTRUDER_PASSWORD = "the intruder's passphrase"
