@@ -37,7 +37,7 @@ __all__ = ["Conflict", "RestoreResult", "keep_both_name", "restore"]
 
 _Entry = tuple[DirHandle, str, Node, str]  # folder, name, node, snapshot path
 
-BATCH_BYTES = 16 * 1024 * 1024  # small files are fetched and written together up to this much
+BATCH_BYTES = 8 * 1024 * 1024  # small files are fetched and written together up to this much
 BATCH_FILES = 256
 BATCH_DIRS = 32  # every folder with a file in flight keeps a dir fd open
 IN_FLIGHT = 3  # batches and large files downloading or being written at once (bounds memory)

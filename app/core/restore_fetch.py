@@ -26,7 +26,7 @@ from app.core.repository import Repository
 from app.core.sealing import BlobType, open_blob
 
 MAX_GAP = 256 * 1024  # read through gaps this small rather than issue another request
-MAX_RANGE = 16 * 1024 * 1024  # a request costs the service ~4 ms: fewer, bigger ones win
+MAX_RANGE = 8 * 1024 * 1024  # fewer, bigger requests win (each costs the service a few ms), up to memory
 
 Fetched = dict[bytes, bytes | KeepsakeError]
 Errors = dict[bytes, KeepsakeError]

@@ -22,6 +22,7 @@ from app.connect import Connection, connect
 from app.core.clock import Clock, SystemClock
 from app.core.errors import KeepsakeError, SubscriptionLocked
 from app.core.progress import CancelToken
+from app.core.runlock import FileLock
 from app.profile import Profile
 from app.protect import persisted
 from app.protect.conditions import PowerAndNetwork, platform_probe, upload_blocker
@@ -101,6 +102,13 @@ class Protector:
         self._report = BackupReport.empty(self._settings.folders)
         self._thread: threading.Thread | None = None
         self._stopping = False
+        # One protector per profile on this PC: the app and `keepsake agent` would otherwise
+        # both watch and back up the same folders into the same index.
+        self._one_protector = FileLock(
+            profile.home / "protect.lock",
+            "Keepsake is already protecting these folders in another program on this PC "
+            "(the Keepsake app or `keepsake agent`); quit it first",
+        )
         self.state.update(
             last_success=self._mem.last_success, last_snapshot_id=self._mem.last_snapshot_id
         )
@@ -112,11 +120,16 @@ class Protector:
         with self._lock:
             if self._thread is not None:
                 return
-            self._planner.request(RunRequest.full_scan("start-up"))
-            self._planner.probe_lock_soon(self._clock.monotonic())
-            self._publish_waiting()
-            self._thread = threading.Thread(target=self._loop, name="keepsake-protect")
-            self._thread.start()
+            self._one_protector.acquire()  # AlreadyRunning: another program protects them
+            try:
+                self._planner.request(RunRequest.full_scan("start-up"))
+                self._planner.probe_lock_soon(self._clock.monotonic())
+                self._publish_waiting()
+                self._thread = threading.Thread(target=self._loop, name="keepsake-protect")
+                self._thread.start()
+            except BaseException:
+                self._one_protector.release()
+                raise
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop cleanly: the run in progress is cancelled at its next safe point (the pack being
@@ -185,13 +198,17 @@ class Protector:
     def run_once(self) -> BackupReport:
         """One full backup on the calling thread (no watching); raises its error if it fails."""
         with self._lock:
+            self._one_protector.acquire()
             request = RunRequest.full_scan("once")
             self._planner.start(request)
             cancel = self._cancel = CancelToken()
             if self._stopping:
                 cancel.cancel()
-        ran = self._execute(request, cancel)
-        self._runner.close()
+        try:
+            ran = self._execute(request, cancel)
+        finally:
+            self._runner.close()
+            self._one_protector.release()
         if ran.error is not None:
             raise ran.error
         if ran.kind is OutcomeKind.CANCELLED:
@@ -224,6 +241,7 @@ class Protector:
             self.state.update(phase=Phase.ERROR, message="Protection stopped after an error")
         finally:
             self._runner.close()
+            self._one_protector.release()
 
     def _decide(self) -> Run | ProbeLock | Wait:
         now, mono = self._clock.now(), self._clock.monotonic()
