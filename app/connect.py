@@ -7,6 +7,7 @@ place that knows how a profile becomes a working `Repository`.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.errors import KeepsakeError, KeyNotFound
@@ -16,6 +17,7 @@ from app.core.repository import Repository
 from app.platform.keystore import Keystore
 from app.profile import MASTER_KEY_SECRET, TOKEN_SECRET, Profile
 from app.settings import Settings
+from app.storage.backend import Backend
 from app.storage.service import ServiceClient
 
 
@@ -80,12 +82,13 @@ class Connection:
         self.index.close()
 
 
-def connect(profile: Profile) -> Connection:
+def connect(profile: Profile, *, wrap: Callable[[Backend], Backend] | None = None) -> Connection:
+    """`wrap` puts Backend wrappers around the set's packs (see `ServiceClient.set_store`)."""
     settings = profile.load()
     client = service_client(profile, settings)
     subkeys = subkeys_for(profile, settings)
     assert settings.set_id is not None
-    store = client.set_store(settings.set_id)
+    store = client.set_store(settings.set_id, wrap=wrap)
     index = Index(profile.index_path)
     repo = Repository(subkeys, store, store, index, settings.device_name or device_name())
     return Connection(profile, settings, client, repo, index)

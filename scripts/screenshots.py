@@ -259,6 +259,15 @@ def run(out: Path, language: str) -> None:
         s.wait(lambda: desktop.presence.state.last_snapshot_id != first)
         s.wait(lambda: desktop.presence.summary.sentence.startswith(("Protected", "Beskyttet")))
         shoot_everyday(s, desktop)
+        admin(
+            data,
+            "set-release",
+            "0.2.0",
+            "--url",
+            "https://keepsake.example/download",
+            "--notes",
+            "Restores start sooner; the Danish texts are reviewed.",
+        )
         shoot_settings(s, desktop)
         shoot_restore(s, desktop, home)
         shoot_new_pc(s, url, work)
@@ -306,9 +315,15 @@ def shoot_settings(s: Shooter, desktop: object) -> None:
         window.show_tab(tab)
         if tab == "account":
             s.wait(lambda: window.account.status is not None)
+        if tab == "privacy":
+            s.wait(lambda: window.privacy.consents.on_service)
         if tab == "about":
             s.wait(lambda: "Loading" not in window.about.report.summary.text())
         s.shot(window, f"settings-{tab}")
+    window.about.update_button.click()
+    s.wait(lambda: window.about.update_button.isEnabled())
+    s.shot(window, "settings-about-update-available")
+    shoot_account_changes(s, window)
     key = window.security.open_key_dialog(change=True)
     key.form.passphrase.setText("a different calm harbour")
     s.shot(key, "key-dialog-change-passphrase")
@@ -318,6 +333,32 @@ def shoot_settings(s: Shooter, desktop: object) -> None:
     s.shot(delete, "delete-account-dialog")
     delete.close()
     window.close()
+
+
+def shoot_account_changes(s: Shooter, window: object) -> None:
+    """The password dialog with the service's refusal, and renaming this PC."""
+    window.show_tab("security")
+    password = window.security.open_password_dialog()
+    password.current.setText("not my password")
+    password.new.setText("a quiet lighthouse keeper 9")
+    password.confirm.setText("a quiet lighthouse keeper 9")
+    password.submit()
+    s.wait(lambda: password.message.isVisible())
+    s.shot(password, "password-dialog-wrong-current")
+    password.new.setText("password1")
+    password.confirm.setText("password1")
+    password.current.setText(PASSWORD)
+    password.submit()
+    s.wait(lambda: password.buttons.isEnabled() and "common" in password.message.text())
+    s.shot(password, "password-dialog-common-password")
+    password.close()
+    window.show_tab("account")
+    rename = window.account.open_rename()
+    rename.name.setText("Ada's laptop")
+    s.shot(rename, "rename-pc-dialog")
+    rename.submit()
+    s.wait(lambda: "Ada&#x27;s laptop" in window.account.devices.text())
+    s.shot(window, "settings-account-renamed")
 
 
 def shoot_restore(s: Shooter, desktop: object, home: Path) -> None:

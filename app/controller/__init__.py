@@ -4,10 +4,18 @@ snapshots. Qt-free; it does what `app/commands` do for the terminal, in the shap
 (small frozen dataclasses), and holds no widget state.
 
 Modules, one job each: `facade` (the `Controller`), `signin`, `keys` (key and recovery kit),
-`folders`, `protection`, `account_status`, `service_calls` (export, delete, updates) and
-`restore_session`. Import from this package; the split is an inside matter.
+`folders`, `protection`, `account_status`, `service_calls` (export, delete, updates),
+`account_changes` (password, this PC's name, consents) and `restore_session`. Import from this
+package; the split is an inside matter.
 """
 
+from app.controller.account_changes import (
+    NOT_ACCEPTED,
+    WRONG_CURRENT,
+    Consent,
+    PasswordChanged,
+    PasswordRefused,
+)
 from app.controller.account_status import AccountStatus, AccountWarning, Device
 from app.controller.account_status import parse_account_status as _account_status
 from app.controller.facade import Controller
@@ -27,13 +35,18 @@ from app.controller.signin import Setup, SignedIn
 
 __all__ = [
     "FOLDER_SIZE_BUDGET_S",
+    "NOT_ACCEPTED",
+    "WRONG_CURRENT",
     "AccountStatus",
     "AccountWarning",
+    "Consent",
     "Controller",
     "Device",
     "Entry",
     "FolderSize",
     "KitSaved",
+    "PasswordChanged",
+    "PasswordRefused",
     "RestoreItem",
     "RestoreOutcome",
     "RestoreSession",

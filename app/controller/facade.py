@@ -8,17 +8,21 @@ a worker thread, and tests drive it directly.
 
 from __future__ import annotations
 
+import copy
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from app.connect import Connection, connect
+from app.controller import account_changes, keys, service_calls, signin
 from app.controller import account_status as account
 from app.controller import folders as folder_choice
-from app.controller import keys, service_calls, signin
-from app.controller.account_status import AccountStatus
+from app.controller.account_changes import Consent, PasswordChanged
+from app.controller.account_status import AccountStatus, Device
 from app.controller.folders import FOLDER_SIZE_BUDGET_S, FolderSize
 from app.controller.keys import KitSaved
 from app.controller.protection import Protection
@@ -33,6 +37,8 @@ from app.protect.state import ProtectionState
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
+
+_SETTING_NAMES = frozenset(f.name for f in fields(Settings))
 
 
 class Controller:
@@ -51,6 +57,7 @@ class Controller:
         self._open_connection = open_connection
         self._protection = Protection(profile, protector_factory)
         self._autostart = autostart if autostart is not None else for_platform()
+        self._settings_lock = threading.Lock()  # load-change-save of the settings, one at a time
 
     # -- setup and sign-in -----------------------------------------------------------------------
 
@@ -85,6 +92,18 @@ class Controller:
         self.profile.save(settings)
         self._protection.settings_changed()
         return settings
+
+    def update_settings(self, changes: Mapping[str, Any]) -> Settings:
+        """Apply just these fields to the settings as stored now, and save (see `save_settings`).
+        A window open for a while must not put back fields changed since it loaded them."""
+        with self._settings_lock:
+            settings = self.profile.load()
+            for name, value in changes.items():
+                if name not in _SETTING_NAMES:
+                    raise KeepsakeError(f"internal error: there is no setting named {name!r}")
+                setattr(settings, name, copy.deepcopy(value))
+            settings.validate()
+            return self.save_settings(settings)
 
     def set_folders(self, folders: list[str]) -> Settings:
         settings = self.profile.load()
@@ -139,6 +158,10 @@ class Controller:
     def stop_protection(self) -> None:
         self._protection.stop()
 
+    def shut_down(self) -> None:
+        """Stop protection and refuse to start it again: the app is quitting."""
+        self._protection.close()
+
     def back_up_now(self) -> None:
         self._protection.back_up_now()
 
@@ -167,6 +190,22 @@ class Controller:
 
     def check_for_updates(self) -> UpdateInfo:
         return service_calls.check_for_updates(self.profile)
+
+    def change_password(self, current: str, new: str) -> PasswordChanged:
+        """Change the account password; this PC stays signed in, every other one is signed
+        out by the service (someone else may know the old password)."""
+        return account_changes.change_password(self.profile, current, new)
+
+    def rename_this_device(self, name: str) -> Device:
+        return account_changes.rename_this_device(self.profile, name)
+
+    def consents(self) -> tuple[Consent, ...]:
+        return account_changes.consents(self.profile)
+
+    def set_consent(self, name: str, granted: bool) -> tuple[Consent, ...]:
+        """Save one consent flag with the account (this PC's own `telemetry_consent` setting is
+        saved with the other settings)."""
+        return account_changes.set_consent(self.profile, name, granted)
 
     # -- restore ---------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Continuous protection's lifecycle for the app: one protector per controller, started once,
-stopped on sign-out or account deletion, and told when the settings change.
+stopped on sign-out or account deletion, closed for good when the app quits, and told when the
+settings change.
 
 The lock only guards which protector is current; the protector keeps its own locks, so a slow
 stop never blocks a settings save for longer than the swap.
@@ -31,10 +32,13 @@ class Protection:
         self._protector: Protector | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._lock = threading.RLock()
+        self._closed = False
 
     def start(self, on_state: Callable[[ProtectionState], None]) -> ProtectionState:
         """Start continuous protection (idempotent); `on_state` is called on engine threads."""
         with self._lock:
+            if self._closed:
+                raise KeepsakeError("Keepsake is quitting: protection is not started again")
             if self._protector is None:
                 protector = self._factory(self._profile)
                 self._unsubscribe = protector.state.subscribe(on_state)
@@ -51,6 +55,13 @@ class Protection:
             protector.stop()
         if unsubscribe is not None:
             unsubscribe()
+
+    def close(self) -> None:
+        """Stop for good: a start that was still on its way (the app quit while starting up)
+        is refused instead of leaving a protector running behind the quit."""
+        with self._lock:
+            self._closed = True
+        self.stop()
 
     def settings_changed(self) -> None:
         """A running protector picks a saved change up at once; none running, nothing to do."""

@@ -7,13 +7,18 @@ helps with the one large file streamed at a time); one upload thread ships full 
 time.
 Nothing is committed unless the whole run succeeded; packs uploaded before a failure or a cancel
 are recorded so the next run reuses them.
+
+Given a changed-folder hint (`changed_dirs`), a run lists only the folders that changed and
+their ancestors and reuses the previous snapshot's other subtrees (`incremental`); when the hint
+cannot be used safely it scans in full instead.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -22,9 +27,12 @@ from app.core.backup_commit import check_leftovers, commit_snapshot, iso_utc
 from app.core.backup_files import FileReader
 from app.core.backupstate import RunState
 from app.core.carryover import Previous
+from app.core.incremental import Counts, FullScanNeeded, Hint, mark, refusal
+from app.core.indexhistory import LIVE_SNAPSHOT
 from app.core.packer import LEASE_ASSUMED, Packer
 from app.core.progress import CancelToken, Events, NoEvents
-from app.core.repository import Repository
+from app.core.repository import Repository, SnapshotInfo
+from app.core.runlock import FileLock
 from app.core.sealing import Sealer
 from app.core.walker import Walker
 
@@ -49,6 +57,9 @@ class BackupResult:
     problems: list[tuple[str, str]] = field(default_factory=list)
     excluded: list[tuple[str, str]] = field(default_factory=list)
     duration: float = 0.0
+    # The run took the changed-folder hint: `problems` and `excluded` then cover only the
+    # folders it listed; the counts still describe the whole snapshot.
+    incremental: bool = False
 
 
 class _RunToken(CancelToken):
@@ -88,93 +99,161 @@ def backup(
     cancel: CancelToken | None = None,
     exclude: Callable[[Path, os.stat_result], str | None] | None = None,
     threads: int = 2,
+    changed_dirs: Collection[Path] | None = None,
+    changed_trees: Collection[Path] = (),
 ) -> BackupResult:
     """Back up `folders` as one new snapshot. Raises Cancelled, StorageError subclasses or
-    SnapshotChainError; problems with single files are reported, never fatal."""
-    events = events or NoEvents()
+    SnapshotChainError; problems with single files are reported, never fatal.
+
+    `changed_dirs` (None: a full scan) names folders whose direct entries may have changed and
+    `changed_trees` folders to read whole, reusing nothing below them (created or moved in);
+    see `app/core/incremental.py` for when such a hint is used and what it reuses."""
     began = repo.clock.monotonic()
-    token = _RunToken(cancel)
-    repo.sync()
-    previous = repo.latest()
-    check_leftovers(repo)
-    versions_base = repo.index.cache_size() == 0
-    repo.index.begin_stage()
-    labelled = folder_labels(folders)
-    expected = previous.record.counts if previous else {}
-    state = RunState(
-        repo.subkeys,
-        repo.index,
-        events,
-        repo.clock,
-        scan_start_ns=int(repo.clock.now().timestamp() * 1e9),
-        expected_files=int(expected.get("files", 0)),
-        expected_bytes=0,
+    with one_run_at_a_time(repo):  # AlreadyRunning: another program is backing up this index
+        repo.sync()
+        previous = repo.latest()
+        check_leftovers(repo)
+        labelled = folder_labels(folders)
+        hint: Hint | None = None
+        if changed_dirs is not None and refusal(repo, previous, dict(labelled)) is None:
+            assert previous is not None
+            marks = mark([path for _, path in labelled], changed_dirs, changed_trees)
+            hint = Hint(repo, previous, marks)
+        run = _Run(repo, previous, labelled, events or NoEvents(), cancel, exclude, threads)
+        try:
+            result = run.go(hint)
+        except FullScanNeeded:
+            result = run.go(None)
+    result.duration = repo.clock.monotonic() - began
+    return result
+
+
+def one_run_at_a_time(repo: Repository) -> AbstractContextManager[object]:
+    """`keepsake backup`, the app and `keepsake agent` share the profile's index: two runs
+    staging and committing into it at once could commit a live set the other one changed."""
+    if repo.index.path is None:
+        return nullcontext()
+    return FileLock(
+        repo.index.path.with_name(repo.index.path.name + ".run-lock"),
+        "another backup of these folders is running on this PC (in the Keepsake app, "
+        "`keepsake agent` or `keepsake backup`); try again when it has finished",
     )
-    sealer = Sealer(repo.subkeys)
-    packer = Packer(
-        repo.index,
-        repo.packs,
-        sealer,
-        unusable=repo.unusable_packs,
-        target_size=repo.pack_target,
-        lease_until=iso_utc(repo.clock.now() + LEASE_ASSUMED - timedelta(hours=1)),
-        cancel=token,
-        on_upload=lambda n: state.progress(None),
-    )
-    threads = max(1, threads)
-    read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")
-    seal_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-seal")
-    list_pool = ThreadPoolExecutor(LIST_THREADS, thread_name_prefix="keepsake-list")
-    try:
-        reader = FileReader(repo.subkeys, sealer, packer, token, lambda n: state.add(bytes_read=n))
-        walker = Walker(
-            state,
-            sealer=sealer,
-            packer=packer,
-            reader=reader,
-            file_pool=read_pool,
-            list_pool=list_pool,
-            previous=Previous(repo, previous, packer.known),
-            exclude=exclude,
+
+
+@dataclass
+class _Run:
+    """One attempt: an incremental one may give up (FullScanNeeded) and be followed by a full
+    one; packs it uploaded are reused by the second."""
+
+    repo: Repository
+    previous: SnapshotInfo | None
+    labelled: list[tuple[str, str]]
+    events: Events
+    cancel: CancelToken | None
+    exclude: Callable[[Path, os.stat_result], str | None] | None
+    threads: int
+
+    def go(self, hint: Hint | None) -> BackupResult:
+        repo, previous, events = self.repo, self.previous, self.events
+        token = _RunToken(self.cancel)
+        versions_base = repo.index.cache_size() == 0
+        repo.index.begin_stage()
+        expected = previous.record.counts if previous and hint is None else {}
+        state = RunState(
+            repo.subkeys,
+            repo.index,
+            events,
+            repo.clock,
+            scan_start_ns=int(repo.clock.now().timestamp() * 1e9),
+            expected_files=int(expected.get("files", 0)),
+            expected_bytes=0,
+        )
+        sealer = Sealer(repo.subkeys)
+        packer = Packer(
+            repo.index,
+            repo.packs,
+            sealer,
+            unusable=repo.unusable_packs,
+            target_size=repo.pack_target,
+            lease_until=iso_utc(repo.clock.now() + LEASE_ASSUMED - timedelta(hours=1)),
             cancel=token,
-            max_inflight=4 * threads,
+            on_upload=lambda n: state.progress(None),
         )
-        state.progress(None, force=True)
-        root = walker.scan(labelled)
-        state.flush()
-        state.set_phase("uploading")
-        packer.flush()
-        state.set_phase("committing")
+        threads = max(1, self.threads)
+        read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")
+        seal_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-seal")
+        list_pool = ThreadPoolExecutor(LIST_THREADS, thread_name_prefix="keepsake-list")
+        try:
+            reader = FileReader(
+                repo.subkeys, sealer, packer, token, lambda n: state.add(bytes_read=n)
+            )
+            walker = Walker(
+                state,
+                sealer=sealer,
+                packer=packer,
+                reader=reader,
+                file_pool=read_pool,
+                list_pool=list_pool,
+                previous=Previous(repo, previous, packer.known),
+                exclude=self.exclude,
+                cancel=token,
+                max_inflight=4 * threads,
+                hint=hint,
+            )
+            state.progress(None, force=True)
+            root = walker.scan(self.labelled)
+            c = state.counters
+            counts = {
+                "files": c.files_new + c.files_changed + c.files_unmodified,
+                "dirs": c.dirs,
+                "symlinks": c.symlinks,
+                "bytes": c.size,
+            }
+            if hint is not None and previous is not None:
+                counts = _whole_counts(previous.record.counts, hint.replaced(), counts)
+                repo.index.stage_carry_over(walker.listed_keys())
+            state.flush()
+            state.set_phase("uploading")
+            packer.flush()
+            state.set_phase("committing")
+            done = commit_snapshot(
+                repo, sealer, root, dict(self.labelled), counts, versions_base=versions_base
+            )
+            repo.index.set_meta(LIVE_SNAPSHOT, done.snapshot_id)
+        except BaseException:
+            token.cancel()  # stop the workers at their next safe point
+            raise
+        finally:
+            list_pool.shutdown(wait=True, cancel_futures=True)
+            read_pool.shutdown(wait=True, cancel_futures=True)
+            seal_pool.shutdown(wait=True, cancel_futures=True)
+            packer.close()
         c = state.counters
-        counts = {
-            "files": c.files_new + c.files_changed + c.files_unmodified,
-            "dirs": c.dirs,
-            "symlinks": c.symlinks,
-            "bytes": c.size,
-        }
-        done = commit_snapshot(
-            repo, sealer, root, dict(labelled), counts, versions_base=versions_base
+        return BackupResult(
+            snapshot_id=done.snapshot_id,
+            seq=done.seq,
+            files_new=c.files_new,
+            files_changed=c.files_changed,
+            files_unmodified=max(0, counts["files"] - c.files_new - c.files_changed),
+            dirs=counts["dirs"],
+            bytes_read=c.bytes_read,
+            bytes_added=packer.bytes_uploaded,
+            packs_uploaded=len(packer.uploaded),
+            problems=list(state.problems),
+            excluded=list(state.excluded),
+            incremental=hint is not None,
         )
-    except BaseException:
-        token.cancel()  # stop the workers at their next safe point
-        raise
-    finally:
-        list_pool.shutdown(wait=True, cancel_futures=True)
-        read_pool.shutdown(wait=True, cancel_futures=True)
-        seal_pool.shutdown(wait=True, cancel_futures=True)
-        packer.close()
-    c = state.counters
-    return BackupResult(
-        snapshot_id=done.snapshot_id,
-        seq=done.seq,
-        files_new=c.files_new,
-        files_changed=c.files_changed,
-        files_unmodified=c.files_unmodified,
-        dirs=c.dirs,
-        bytes_read=c.bytes_read,
-        bytes_added=packer.bytes_uploaded,
-        packs_uploaded=len(packer.uploaded),
-        problems=list(state.problems),
-        excluded=list(state.excluded),
-        duration=repo.clock.monotonic() - began,
-    )
+
+
+def _whole_counts(
+    before: dict[str, int], replaced: Counts, walked: dict[str, int]
+) -> dict[str, int]:
+    """The new snapshot's counts: the previous ones, less what the previous snapshot had where
+    this run listed or dropped folders, plus what the run counted there."""
+    gone = {
+        "files": replaced.files,
+        "dirs": replaced.dirs,
+        "symlinks": replaced.symlinks,
+        "bytes": replaced.size,
+    }
+    return {k: max(0, int(before.get(k, 0)) - gone[k] + v) for k, v in walked.items()}

@@ -22,7 +22,7 @@ from app.core.indexdb import (
     SnapshotRow,
     _batches,
 )
-from app.core.indexhistory import IndexHistory
+from app.core.indexhistory import LIVE_SNAPSHOT, IndexHistory
 
 __all__ = [
     "COMMITTED",
@@ -226,6 +226,7 @@ class Index(IndexHistory):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             self.set_meta("versions_base_seq", None, conn)
             self.set_meta("deltas_since_full", None, conn)
+            self.set_meta(LIVE_SNAPSHOT, None, conn)
 
     def clear_files_cache(self) -> None:
         with self.transaction() as conn:

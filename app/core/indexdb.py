@@ -133,8 +133,10 @@ class IndexDB:
     """The connection and the small key/value `meta` table."""
 
     def __init__(self, path: str | Path) -> None:
-        if str(path) != ":memory:":
-            _prefetch(Path(path))
+        # Where this index lives (None: in memory), so runs on it can be made exclusive.
+        self.path: Path | None = None if str(path) == ":memory:" else Path(path)
+        if self.path is not None:
+            _prefetch(self.path)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
             str(path), check_same_thread=False, isolation_level=None, timeout=30

@@ -21,6 +21,8 @@ _STAGE_TABLES = (
     "stage_dirs_kept",
 )
 DirRecord = tuple[bytes, bytes, bytes, bytes, bytes, int, int]  # a `dir_cache` row
+# Meta key: the snapshot whose blobs the packs' `live_refs` count (set once its commit is done).
+LIVE_SNAPSHOT = "live_snapshot"
 
 
 class IndexHistory(IndexDB):
@@ -63,6 +65,24 @@ class IndexHistory(IndexDB):
             conn.executemany(
                 "INSERT INTO staged_versions VALUES (?, ?, ?, ?)",
                 ((_path_bytes(v.path), v.size, v.mtime_ns, v.kind) for v in versions),
+            )
+
+    def stage_carry_over(self, listed_dirs: Iterable[bytes]) -> None:
+        """An incremental run (see `app.core.incremental`) stages what it did not look at as it
+        was: every blob of the packs the last commit kept live (a superset of what the reused
+        subtrees reference), every files-cache entry (stale ones stay harmless: each entry is
+        checked against the file and its pack when used) and every folder record except those of
+        the folders it listed again (those stage their own record, or none)."""
+        listed = set(listed_dirs)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO stage_refs SELECT b.id FROM blobs b JOIN packs p ON p.id = b.pack_id"
+                " WHERE p.live_refs > 0"
+            )
+            conn.execute("INSERT INTO stage_kept SELECT path_key FROM files_cache")
+            keys = [bytes(k) for (k,) in conn.execute("SELECT dir_key FROM dir_cache")]
+            conn.executemany(
+                "INSERT INTO stage_dirs_kept VALUES (?)", ((k,) for k in keys if k not in listed)
             )
 
     def staged_pack_counts(self) -> tuple[dict[str, int], int]:

@@ -26,7 +26,8 @@ from app.core.repository import Repository
 from app.core.sealing import BlobType, open_blob
 
 MAX_GAP = 256 * 1024  # read through gaps this small rather than issue another request
-MAX_RANGE = 8 * 1024 * 1024  # fewer, bigger requests win (each costs the service a few ms), up to memory
+# Fewer, bigger requests win (each costs the service a few ms), as far as memory allows.
+MAX_RANGE = 8 * 1024 * 1024
 
 Fetched = dict[bytes, bytes | KeepsakeError]
 Errors = dict[bytes, KeepsakeError]

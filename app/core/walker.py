@@ -7,6 +7,9 @@ pool. Finished folders wait in a queue in post-order (children before parents) a
 as soon as their files are read, so listing, reading and uploading overlap while the number of
 pending items stays bounded. An unchanged folder encodes to the same tree id, which is already
 stored, so it costs nothing. Trees are encoded from plain rows (`treerows`).
+
+With a changed-folder hint (`incremental.Hint`) only the folders the hint marks are listed; the
+other subfolders of a listed folder keep the previous snapshot's subtree.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from app.core.carryover import Previous
 from app.core.dircache import Record
 from app.core.dirlist import ExcludeFn, FileItem, Lister, Listing, SubDir, why
 from app.core.filescache import RACY_NS, chunks_from_blob
-from app.core.keys import tree_hash
+from app.core.incremental import DirHint, Hint
+from app.core.keys import path_key, tree_hash
 from app.core.packer import Packer
 from app.core.progress import Cancelled, CancelToken
 from app.core.sealing import BlobType, Sealer
@@ -61,6 +65,10 @@ class _Dir:
     row: Row | None = None  # set once finished (or carried over from the previous snapshot)
     memo: _Memo | None = None  # what the folder cache will record about it, if anything
     recalled: Record | None = None  # its folder-cache record, when reused whole
+    # Incremental runs: the hints of subfolders to list again, by path, and the rows of the
+    # subfolders kept from the previous snapshot.
+    hints: dict[str, DirHint] = field(default_factory=dict)
+    reused: list[Row] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -92,8 +100,11 @@ class Walker:
         exclude: ExcludeFn | None,
         cancel: CancelToken,
         max_inflight: int,
+        hint: Hint | None = None,
     ) -> None:
         self.s = state
+        self._hint = hint
+        self.listed: list[str] = []  # folders listed (kept only for an incremental run)
         self._sealer = sealer
         self._packer = packer
         self._reader = reader
@@ -127,11 +138,16 @@ class Walker:
                 if not stat.S_ISDIR(st.st_mode):
                     raise NotADirectoryError(0, "not a folder")
             except OSError as exc:
-                kept = self._keep(path, label, label, f"cannot open the folder: {why(exc)}")
+                kept = self._keep_top(path, label, f"cannot open the folder: {why(exc)}")
                 if kept is not None:
                     roots.append(kept)
                 continue
-            top = self._open_dir(SubDir(label, raw, path, st), label)
+            sub = SubDir(label, raw, path, st)
+            hint = None if self._hint is None else self._hint.top(sub)
+            if isinstance(hint, tuple):  # reused whole
+                roots.append(hint)
+                continue
+            top = self._open_dir(sub, label, hint)
             if top is not None:
                 self._walk(top)
                 dirs.append(top)
@@ -152,7 +168,8 @@ class Walker:
                 self._fifo.append(current)
                 self._drain()
                 continue
-            child = self._open_dir(nxt, f"{current.snap_path}/{nxt.name}")
+            hint = current.hints.get(nxt.path)
+            child = self._open_dir(nxt, f"{current.snap_path}/{nxt.name}", hint)
             if child is not None:
                 current.children.append(child)
                 stack.append((child, iter(child.subdirs)))
@@ -170,8 +187,10 @@ class Walker:
             if sub.path not in self._ahead:
                 self._ahead[sub.path] = self._list_pool.submit(self._lister.list_dir, sub.path)
 
-    def _open_dir(self, sub: SubDir, snap_path: str) -> _Dir | None:
+    def _open_dir(self, sub: SubDir, snap_path: str, hint: DirHint | None = None) -> _Dir | None:
         self._check()
+        if self._hint is not None:
+            self.listed.append(sub.path)
         listing = self._listing(sub.path)
         if listing.gone:
             return None
@@ -183,6 +202,8 @@ class Walker:
         self.s.progress(sub.path)
         d.rows = listing.rows
         d.subdirs = listing.dirs
+        if hint is not None and self._hint is not None:
+            d.subdirs, d.hints, d.reused = self._hint.split(hint, listing.dirs)
         self._list_ahead(d.subdirs)
         state = self.s
         if listing.links:
@@ -242,9 +263,10 @@ class Walker:
                 dircache.record(m.dir_key, m.fingerprint, d.rows, m.kept, m.refs, m.files, m.size)
             )
         d.rows.extend(child.row for child in d.children if child.row is not None)
+        d.rows.extend(d.reused)
         subtree = self._store_tree(d.rows)
         d.row = dir_row(d.raw, d.st.st_mode, d.st.st_mtime_ns, subtree)
-        d.rows, d.jobs, d.children = [], [], []
+        d.rows, d.jobs, d.children, d.reused, d.hints = [], [], [], [], {}
         self.s.add(dirs=1)
 
     def _file_result(self, job: _FileJob, memo: _Memo | None) -> Row | None:
@@ -305,6 +327,20 @@ class Walker:
         chunks = chunks_from_blob(blob)
         known = self._packer.known_many(set(chunks)) if chunks else set()
         return chunks if all(c in known for c in chunks) else None
+
+    def _keep_top(self, path: str, label: str, reason: str) -> Row | None:
+        """A chosen folder that cannot be opened: keep its previous version (an incremental run
+        takes it straight from the previous root, without checking every blob below)."""
+        if self._hint is None:
+            return self._keep(path, label, label, reason)
+        kept = self._hint.carry(label)
+        outcome = "kept the previous version" if kept is not None else "not backed up"
+        self.s.problem(path, f"{reason}; {outcome}")
+        return kept
+
+    def listed_keys(self) -> list[bytes]:
+        """Folder-cache keys of the folders this (incremental) run listed."""
+        return [path_key(self.s.subkeys, path) for path in self.listed]
 
     def _keep(
         self, path: str, snap_path: str, name: str, reason: str, *, want_file: bool = False

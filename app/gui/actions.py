@@ -74,7 +74,7 @@ class Actions(QObject):
             self.resume.setEnabled(False)
 
     def on_account(self, status: AccountStatus) -> None:
-        """A locked subscription locks backup and restore: the buttons say so by being off."""
+        """A locked subscription locks restore and pausing; "Back up now" stays as the retry."""
         self._locked = status.locked
         self.on_state(self._state)
 
@@ -87,7 +87,9 @@ class Actions(QObject):
         self.resume.setEnabled(paused)
         self.pause_hour.setEnabled(not paused and phase != "locked")
         self.pause_tomorrow.setEnabled(not paused and phase != "locked")
-        self.back_up_now.setEnabled(phase not in ("scanning", "uploading", "locked"))
+        # Always on: during a run the request waits and merges into one more run; while locked
+        # it is the way to try again at once, the moment the person has paid.
+        self.back_up_now.setEnabled(not paused)
         self.restore.setEnabled(phase != "locked")
         self.account.setEnabled(True)
 

@@ -48,9 +48,15 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except Exception as exc:  # every failure must reach the UI, as a sentence
-            self._bridge._relay.finished.emit(self._job_id, False, exc)
+            self._report(False, exc)
         else:
-            self._bridge._relay.finished.emit(self._job_id, True, result)
+            self._report(True, result)
+
+    def _report(self, ok: bool, value: object) -> None:
+        try:
+            self._bridge._relay.finished.emit(self._job_id, ok, value)
+        except RuntimeError:  # the window (and its relay) went away while the call ran
+            log.debug("a finished call had nobody left to report to")
 
 
 class ChannelEvents:

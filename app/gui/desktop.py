@@ -46,6 +46,7 @@ class Desktop(QObject):
         else:
             self.notifier.set_show(self.windows.status.notify)
         self.protecting = False
+        self.quitting = False
         self.bridge.state_changed.connect(self.presence.set_state)
         self.bridge.state_changed.connect(self.notifier.on_state)
         self.account.updated.connect(self.presence.set_account)
@@ -63,6 +64,8 @@ class Desktop(QObject):
         self.bridge.run(self.controller.setup, self._got_setup, self._start_failed, owner=self)
 
     def _got_setup(self, setup: Setup) -> None:
+        if self.quitting:
+            return
         if setup.ready and setup.folders:
             self.start_protection()
         else:
@@ -99,10 +102,14 @@ class Desktop(QObject):
     def _start_failed(self, exc: BaseException) -> None:
         from app.gui.wording import error_sentence
 
+        if self.quitting:
+            return  # a start refused because Keepsake is quitting is no news
+
         self.notifier.on_failure(error_sentence(exc))
 
     def quit(self) -> None:
         """Stop protection on a worker, then leave the event loop (never wait on the UI thread)."""
+        self.quitting = True
         self.windows.close_all()
         if self.tray is not None:
             self.tray.hide()
@@ -110,6 +117,6 @@ class Desktop(QObject):
         if app is None:
             return
         QTimer.singleShot(QUIT_GRACE_MS, app.quit)
-        self.bridge.run(
-            self.controller.stop_protection, lambda _r: app.quit(), lambda _e: app.quit()
-        )
+        # shut_down, not stop: a start still queued behind this (quit during start-up) must not
+        # leave a protector running, whose thread would keep the process alive.
+        self.bridge.run(self.controller.shut_down, lambda _r: app.quit(), lambda _e: app.quit())

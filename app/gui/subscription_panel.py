@@ -1,5 +1,6 @@
 """The subscription panel: plan and state in words, storage against the quota, devices with their
-names, paid-until, every dated warning from the service, and the way to the account page.
+names (and renaming this one), paid-until, every dated warning from the service, and the way to
+the account page.
 
 When backup and restore are locked it says so first, with the reason and since when.
 """
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.controller import AccountStatus
 from app.gui.account_watch import AccountWatch
+from app.gui.rename_dialog import RenameDeviceDialog
 from app.gui.wording import day, locked_sentence, parse_time, size
 from app.gui.wording_account import plan_name, state_sentence, warning_sentence
 
@@ -45,6 +47,9 @@ class SubscriptionPanel(QWidget):
         self.storage_text = QLabel(self)
         self.devices = QLabel(self)
         self.devices.setWordWrap(True)
+        self.rename_button = QPushButton(self.tr("Rename this PC…"), self)
+        self.rename_button.clicked.connect(self.open_rename)
+        self.rename_button.setEnabled(False)
         self.renewal = QLabel(self)
         self.retention = QLabel(self)
         self.retention.setWordWrap(True)
@@ -61,7 +66,10 @@ class SubscriptionPanel(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("Storage:"), self.storage)
         form.addRow("", self.storage_text)
-        form.addRow(self.tr("PCs:"), self.devices)
+        pcs = QHBoxLayout()
+        pcs.addWidget(self.devices, 1)
+        pcs.addWidget(self.rename_button)
+        form.addRow(self.tr("PCs:"), pcs)
         form.addRow(self.tr("Paid until:"), self.renewal)
         form.addRow(self.tr("Versions kept:"), self.retention)
         buttons = QHBoxLayout()
@@ -122,6 +130,7 @@ class SubscriptionPanel(QWidget):
             else str(status.devices_used)
         )
         self.devices.setText(f"{count}: {names}" if names else count)
+        self.rename_button.setEnabled(any(d.current for d in status.devices))
         paid = parse_time(status.paid_until)
         self.renewal.setText(day(paid) if paid else self.tr("not applicable"))
         self.retention.setText(self.tr("%n day(s)", None, status.retention_days))
@@ -151,6 +160,14 @@ class SubscriptionPanel(QWidget):
     def _failed(self, sentence: str) -> None:
         self.message.setText(sentence)
         self.message.show()
+
+    def open_rename(self) -> RenameDeviceDialog:
+        current = ""
+        if self.status is not None:
+            current = next((d.name for d in self.status.devices if d.current), "")
+        dialog = RenameDeviceDialog(self.account, current, self)
+        dialog.open()
+        return dialog
 
     def _open_page(self) -> None:
         if self.status is not None:

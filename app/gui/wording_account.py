@@ -57,6 +57,9 @@ def warning_sentence(warning: AccountWarning) -> str:
             "Account", "Your backups will be deleted on {date} unless the subscription is renewed."
         ),
         "quota_nearly_full": translate("Account", "Your storage is nearly full."),
+        "quota_full": translate(
+            "Account", "Your storage is full: new and changed files are not backed up."
+        ),
     }
     text = known.get(warning.code)
     if text is None or (when is None and "{date}" in text):

@@ -113,7 +113,9 @@ class Runner:
                 threads=threads,
                 **extra,
             )
-            return Ran(OutcomeKind.DONE, result, incremental=incremental)
+            # The engine may have fallen back to a full scan: then the whole report is new.
+            took = incremental and result.incremental
+            return Ran(OutcomeKind.DONE, result, incremental=took)
         except Cancelled:
             return Ran(OutcomeKind.CANCELLED)
         except SubscriptionLocked as exc:

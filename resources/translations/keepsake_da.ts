@@ -40,16 +40,28 @@
         <translation>Undersøger…</translation>
     </message>
     <message>
-        <source>Keepsake {version} is available.</source>
-        <translation>Keepsake {version} er tilgængelig.</translation>
+        <source>Version {version} is available.</source>
+        <translation>Version {version} er tilgængelig.</translation>
     </message>
     <message>
-        <source>The service has no update information.</source>
-        <translation>Tjenesten har ingen oplysninger om opdateringer.</translation>
+        <source>Download it</source>
+        <translation>Hent den</translation>
     </message>
     <message>
-        <source>Keepsake is up to date.</source>
-        <translation>Keepsake er opdateret.</translation>
+        <source>What is new: {notes}</source>
+        <translation>Nyt i denne version: {notes}</translation>
+    </message>
+    <message>
+        <source>The Keepsake service has no update information.</source>
+        <translation>Keepsake-tjenesten har ingen oplysninger om opdateringer.</translation>
+    </message>
+    <message>
+        <source>Keepsake is up to date (version {version}).</source>
+        <translation>Keepsake er opdateret (version {version}).</translation>
+    </message>
+    <message>
+        <source>Could not check for updates. {reason}</source>
+        <translation>Kunne ikke søge efter opdateringer. {reason}</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -106,6 +118,10 @@
         <source>Your storage is nearly full.</source>
         <translation>Din lagerplads er næsten brugt op.</translation>
     </message>
+    <message>
+        <source>Your storage is full: new and changed files are not backed up.</source>
+        <translation>Din lagerplads er fuld: nye og ændrede filer bliver ikke sikkerhedskopieret.</translation>
+    </message>
 </context>
 <context>
     <name>Actions</name>
@@ -151,6 +167,80 @@
     <message>
         <source>One moment…</source>
         <translation>Et øjeblik…</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Change your account password</source>
+        <translation>Skift adgangskoden til din konto</translation>
+    </message>
+    <message>
+        <source>This is the password you sign in to your Keepsake account with. It does not change your recovery kit&apos;s passphrase. Every other PC signed in to your account is signed out and must sign in again with the new password; this PC stays signed in.</source>
+        <translation>Det er den adgangskode, du logger ind på din Keepsake-konto med. Den ændrer ikke adgangssætningen til dit gendannelsessæt. Alle andre pc&apos;er, der er logget ind på din konto, bliver logget ud og skal logge ind igen med den nye adgangskode; denne pc forbliver logget ind.</translation>
+    </message>
+    <message>
+        <source>The new passwords are not the same.</source>
+        <translation>De to nye adgangskoder er ikke ens.</translation>
+    </message>
+    <message>
+        <source>Current password:</source>
+        <translation>Nuværende adgangskode:</translation>
+    </message>
+    <message>
+        <source>New password:</source>
+        <translation>Ny adgangskode:</translation>
+    </message>
+    <message>
+        <source>New password again:</source>
+        <translation>Ny adgangskode igen:</translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation>Skift adgangskode</translation>
+    </message>
+    <message>
+        <source>The current password is wrong; your password was not changed.</source>
+        <translation>Den nuværende adgangskode er forkert; din adgangskode blev ikke ændret.</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentsBox</name>
+    <message>
+        <source>What you agree to</source>
+        <translation>Det giver du samtykke til</translation>
+    </message>
+    <message>
+        <source>Send anonymous usage and crash reports to help improve Keepsake</source>
+        <translation>Send anonyme brugs- og nedbrudsrapporter for at hjælpe med at forbedre Keepsake</translation>
+    </message>
+    <message>
+        <source>E-mail me news about Keepsake</source>
+        <translation>Send mig nyheder om Keepsake på e-mail</translation>
+    </message>
+    <message>
+        <source>Saved with your Keepsake account as soon as you change them.</source>
+        <translation>Gemmes på din Keepsake-konto, så snart du ændrer dem.</translation>
+    </message>
+    <message>
+        <source>This choice is saved on this PC for now. {reason}</source>
+        <translation>Dette valg gemmes indtil videre på denne pc. {reason}</translation>
+    </message>
+    <message>
+        <source>This choice is saved on this PC.</source>
+        <translation>Dette valg gemmes på denne pc.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Gemmer…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gemt.</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}</source>
+        <translation>Ikke gemt: {reason}</translation>
     </message>
 </context>
 <context>
@@ -649,12 +739,8 @@
 <context>
     <name>PrivacyTab</name>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;What the Keepsake service stores about you&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Your e-mail address, your password in scrambled (hashed) form, your plan and payment state.&lt;/li&gt;&lt;li&gt;The names you gave your PCs, and when each last connected.&lt;/li&gt;&lt;li&gt;Your backups as encrypted blocks, and how much space they take. The service cannot see file names, folder names or what is inside your files.&lt;/li&gt;&lt;li&gt;If you chose so: an encrypted copy of your recovery kit, which cannot be opened without your passphrase.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Keepsake sends no usage statistics unless you allow it below.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Det gemmer Keepsake-tjenesten om dig&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Din e-mailadresse, din adgangskode i krypteret (hashet) form, dit abonnement og din betalingsstatus.&lt;/li&gt;&lt;li&gt;De navne, du har givet dine pc&apos;er, og hvornår hver af dem sidst var forbundet.&lt;/li&gt;&lt;li&gt;Dine backups som krypterede blokke, og hvor meget plads de fylder. Tjenesten kan ikke se filnavne, mappenavne eller indholdet af dine filer.&lt;/li&gt;&lt;li&gt;Hvis du har valgt det: en krypteret kopi af dit gendannelsessæt, som ikke kan åbnes uden din adgangssætning.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Keepsake sender ingen brugsstatistik, medmindre du tillader det nedenfor.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Send anonymous usage statistics to help improve Keepsake</source>
-        <translation>Send anonym brugsstatistik for at hjælpe med at forbedre Keepsake</translation>
+        <source>&lt;p&gt;&lt;b&gt;What the Keepsake service stores about you&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Your e-mail address, your password in scrambled (hashed) form, your plan and payment state.&lt;/li&gt;&lt;li&gt;The names you gave your PCs, and when each last connected.&lt;/li&gt;&lt;li&gt;Your backups as encrypted blocks, and how much space they take. The service cannot see file names, folder names or what is inside your files.&lt;/li&gt;&lt;li&gt;If you chose so: an encrypted copy of your recovery kit, which cannot be opened without your passphrase.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Keepsake sends no usage statistics and no e-mail news unless you allow it below.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Det gemmer Keepsake-tjenesten om dig&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Din e-mailadresse, din adgangskode i krypteret (hashet) form, dit abonnement og din betalingsstatus.&lt;/li&gt;&lt;li&gt;De navne, du har givet dine pc&apos;er, og hvornår hver af dem sidst var forbundet.&lt;/li&gt;&lt;li&gt;Dine backups som krypterede blokke, og hvor meget plads de fylder. Tjenesten kan ikke se filnavne, mappenavne eller indholdet af dine filer.&lt;/li&gt;&lt;li&gt;Hvis du har valgt det: en krypteret kopi af dit gendannelsessæt, som ikke kan åbnes uden din adgangssætning.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Keepsake sender ingen brugsstatistik og ingen nyheder på e-mail, medmindre du tillader det nedenfor.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Export my data…</source>
@@ -718,6 +804,21 @@
     <message>
         <source>{done} of {total} files, {bytes_done} of {bytes_total}</source>
         <translation>{done} af {total} filer, {bytes_done} af {bytes_total}</translation>
+    </message>
+</context>
+<context>
+    <name>RenameDeviceDialog</name>
+    <message>
+        <source>Rename this PC</source>
+        <translation>Omdøb denne pc</translation>
+    </message>
+    <message>
+        <source>The name your Keepsake account shows for this PC, so you can tell your PCs apart.</source>
+        <translation>Det navn, din Keepsake-konto viser for denne pc, så du kan kende dine pc&apos;er fra hinanden.</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Omdøb</translation>
     </message>
 </context>
 <context>
@@ -857,12 +958,31 @@
         <translation>Log denne pc ud</translation>
     </message>
     <message>
+        <source>Change account password…</source>
+        <translation>Skift adgangskode til kontoen…</translation>
+    </message>
+    <message>
         <source>Recovery kit</source>
         <translation>Gendannelsessæt</translation>
     </message>
     <message>
+        <source>Your Keepsake account</source>
+        <translation>Din Keepsake-konto</translation>
+    </message>
+    <message>
         <source>This PC</source>
         <translation>Denne pc</translation>
+    </message>
+    <message numerus="yes">
+        <source>Your account password is changed. %n other PC(s) were signed out and must sign in with the new password.</source>
+        <translation>
+            <numerusform>Din adgangskode til kontoen er ændret. %n anden pc blev logget ud og skal logge ind med den nye adgangskode.</numerusform>
+            <numerusform>Din adgangskode til kontoen er ændret. %n andre pc&apos;er blev logget ud og skal logge ind med den nye adgangskode.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your account password is changed.</source>
+        <translation>Din adgangskode til kontoen er ændret.</translation>
     </message>
     <message numerus="yes">
         <source>The kit opened a backup with %n snapshot(s).</source>
@@ -971,6 +1091,10 @@
 </context>
 <context>
     <name>SubscriptionPanel</name>
+    <message>
+        <source>Rename this PC…</source>
+        <translation>Omdøb denne pc…</translation>
+    </message>
     <message>
         <source>Asking the Keepsake service…</source>
         <translation>Spørger Keepsake-tjenesten…</translation>

@@ -40,15 +40,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Keepsake {version} is available.</source>
+        <source>Version {version} is available.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The service has no update information.</source>
+        <source>Download it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Keepsake is up to date.</source>
+        <source>What is new: {notes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Keepsake service has no update information.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keepsake is up to date (version {version}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not check for updates. {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -106,6 +118,10 @@
         <source>Your storage is nearly full.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Your storage is full: new and changed files are not backed up.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Actions</name>
@@ -150,6 +166,80 @@
     <name>AsyncPage</name>
     <message>
         <source>One moment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Change your account password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the password you sign in to your Keepsake account with. It does not change your recovery kit&apos;s passphrase. Every other PC signed in to your account is signed out and must sign in again with the new password; this PC stays signed in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new passwords are not the same.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New password again:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The current password is wrong; your password was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConsentsBox</name>
+    <message>
+        <source>What you agree to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send anonymous usage and crash reports to help improve Keepsake</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail me news about Keepsake</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved with your Keepsake account as soon as you change them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This choice is saved on this PC for now. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This choice is saved on this PC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -649,11 +739,7 @@
 <context>
     <name>PrivacyTab</name>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;What the Keepsake service stores about you&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Your e-mail address, your password in scrambled (hashed) form, your plan and payment state.&lt;/li&gt;&lt;li&gt;The names you gave your PCs, and when each last connected.&lt;/li&gt;&lt;li&gt;Your backups as encrypted blocks, and how much space they take. The service cannot see file names, folder names or what is inside your files.&lt;/li&gt;&lt;li&gt;If you chose so: an encrypted copy of your recovery kit, which cannot be opened without your passphrase.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Keepsake sends no usage statistics unless you allow it below.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Send anonymous usage statistics to help improve Keepsake</source>
+        <source>&lt;p&gt;&lt;b&gt;What the Keepsake service stores about you&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Your e-mail address, your password in scrambled (hashed) form, your plan and payment state.&lt;/li&gt;&lt;li&gt;The names you gave your PCs, and when each last connected.&lt;/li&gt;&lt;li&gt;Your backups as encrypted blocks, and how much space they take. The service cannot see file names, folder names or what is inside your files.&lt;/li&gt;&lt;li&gt;If you chose so: an encrypted copy of your recovery kit, which cannot be opened without your passphrase.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Keepsake sends no usage statistics and no e-mail news unless you allow it below.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -717,6 +803,21 @@
     </message>
     <message>
         <source>{done} of {total} files, {bytes_done} of {bytes_total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RenameDeviceDialog</name>
+    <message>
+        <source>Rename this PC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name your Keepsake account shows for this PC, so you can tell your PCs apart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -857,11 +958,30 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Change account password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Recovery kit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Your Keepsake account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This PC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Your account password is changed. %n other PC(s) were signed out and must sign in with the new password.</source>
+        <translation>
+            <numerusform>Your account password is changed. %n other PC was signed out and must sign in with the new password.</numerusform>
+            <numerusform>Your account password is changed. %n other PCs were signed out and must sign in with the new password.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your account password is changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -971,6 +1091,10 @@
 </context>
 <context>
     <name>SubscriptionPanel</name>
+    <message>
+        <source>Rename this PC…</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Asking the Keepsake service…</source>
         <translation type="unfinished"></translation>

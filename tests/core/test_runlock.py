@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from app.core.backup import backup, one_run_at_a_time
 from app.core.runlock import AlreadyRunning, FileLock
+from tests.core.enginekit import make_repo, service_of, write
 
 HOLD = """
 import sys, time
@@ -63,3 +65,15 @@ def test_another_process_holds_it_until_it_is_killed(tmp_path: Path) -> None:
         except AlreadyRunning:
             assert time.monotonic() < deadline, "the killed holder's lock was never dropped"
             time.sleep(0.05)
+
+
+def test_a_backup_refuses_to_run_beside_another_on_the_same_index(tmp_path: Path) -> None:
+    folder = tmp_path / "Documents"
+    write(folder / "a.txt", "a")
+    repo = make_repo(tmp_path)
+    other_program = make_repo(tmp_path)  # a second program on the same profile's index
+    busy = pytest.raises(AlreadyRunning, match="another backup of these folders is running")
+    with one_run_at_a_time(other_program), busy:
+        backup(repo, [folder])
+    assert service_of(repo).list_snapshots() == []
+    assert backup(repo, [folder]).files_new == 1  # once the other run ended

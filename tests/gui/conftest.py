@@ -1,12 +1,16 @@
 """GUI test fixtures: a private home (Documents, Pictures) and profile per test, secrets in files,
-and helpers that sign a profile in to the session's real service."""
+helpers that sign a profile in to the session's real service, and a check that every test ends
+with no engine thread left running (a protector left behind keeps uploading to the shared
+service while later tests run)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,9 +19,27 @@ from app.profile import Profile
 from tests.support.service import RunningService
 
 if TYPE_CHECKING:
+    from app.gui.desktop import Desktop
     from tests.conftest import TestAccount
 
 PASSPHRASE = "a calm harbour at dawn 42"
+
+# Threads the engine names: the protector's loop, backup/restore pools, the uploader, and the
+# protection state's delivery threads; plus the folder watcher's (watchdog's observer threads).
+ENGINE_THREADS = ("keepsake-", "state-listener")
+WATCHER_MODULES = "watchdog."
+# Pool workers of a finished run may still be on their way out when teardown ends.
+THREAD_GRACE_S = 5.0
+
+
+def engine_threads(ignore: Collection[threading.Thread] = ()) -> list[threading.Thread]:
+    return [
+        t
+        for t in threading.enumerate()
+        if (t.name.startswith(ENGINE_THREADS) or type(t).__module__.startswith(WATCHER_MODULES))
+        and t.is_alive()
+        and t not in ignore
+    ]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,6 +52,22 @@ def english(qapp: object) -> None:
     app = QCoreApplication.instance()
     assert app is not None
     install_translations(app, "en")
+
+
+@pytest.fixture(autouse=True)
+def no_engine_threads_left() -> Iterator[None]:
+    """Fails a test whose teardown leaves engine threads running. Autouse, so it is set up before
+    and torn down after the test's own fixtures (controller, desktop): it sees the end state."""
+    already = set(engine_threads())
+    yield
+    deadline = time.monotonic() + THREAD_GRACE_S
+    left = engine_threads(already)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = engine_threads(already)
+    if left:
+        names = ", ".join(sorted(f"{t.name} ({type(t).__name__})" for t in left))
+        pytest.fail(f"engine threads still running after the test: {names}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -54,10 +92,45 @@ def profile(tmp_path: Path) -> Profile:
 
 
 @pytest.fixture
-def controller(profile: Profile) -> Iterator[Controller]:
-    made = Controller(profile)
-    yield made
-    made.stop_protection()
+def make_controller() -> Iterator[Callable[..., Controller]]:
+    """Factory for controllers (another PC, a custom sign-in entry): every one it made has its
+    protection stopped, and waited for, when the test ends, however the test ended."""
+    made: list[Controller] = []
+
+    def make(profile: Profile | Path, **options: Any) -> Controller:
+        opened = profile if isinstance(profile, Profile) else Profile.open(profile)
+        controller = Controller(opened, **options)
+        made.append(controller)
+        return controller
+
+    yield make
+    for controller in made:
+        controller.stop_protection()  # joins the protector's thread
+
+
+@pytest.fixture
+def controller(profile: Profile, make_controller: Callable[..., Controller]) -> Controller:
+    return make_controller(profile)
+
+
+@pytest.fixture
+def make_desktop(qapp: object) -> Iterator[Callable[..., Desktop]]:
+    """Factory for whole desktop apps; each is quit when the test ends and its workers waited
+    for, so no start of protection still in flight outlives the test."""
+    from app.gui.desktop import Desktop
+
+    made: list[Desktop] = []
+
+    def make(controller: Controller, *, has_tray: bool | None = False) -> Desktop:
+        desktop = Desktop(controller, has_tray=has_tray)
+        made.append(desktop)
+        return desktop
+
+    yield make
+    for desktop in made:
+        desktop.quit()  # stops protection on a worker, for good
+        assert desktop.bridge.wait_idle(60_000), "the desktop's workers did not finish"
+        desktop.controller.stop_protection()
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:

@@ -18,9 +18,8 @@ from app.controller import (
     folder_size,
     pause_until_tomorrow,
 )
-from app.core.errors import WrongPassphrase
+from app.core.errors import KeepsakeError, WrongPassphrase
 from app.core.progress import CancelToken
-from app.profile import Profile
 from app.protect.state import ProtectionState
 from tests.gui.conftest import PASSPHRASE, write_files
 from tests.support.service import RunningService
@@ -60,6 +59,7 @@ def test_creating_an_account_then_a_key_makes_the_profile_ready(
 
 def test_a_backup_can_be_browsed_and_restored_on_another_pc(
     ready_controller: Callable[..., Controller],
+    make_controller: Callable[..., Controller],
     private_home: Path,
     service: RunningService,
     fresh_account: TestAccount,
@@ -78,7 +78,7 @@ def test_a_backup_can_be_browsed_and_restored_on_another_pc(
     wait_for(lambda: states[-1].last_snapshot_id not in (None, first))
     controller.stop_protection()
 
-    other = Controller(Profile.open(tmp_path / "other-pc"))
+    other = make_controller(tmp_path / "other-pc")
     other.sign_in(service.url, fresh_account.email, fresh_account.password)
     assert other.signed_in().existing_sets == 1
     with pytest.raises(WrongPassphrase):
@@ -146,6 +146,15 @@ def test_deleted_files_show_up_only_when_asked_for(
     assert [e.name for e in plain] == ["keep.txt"]
     deleted = [e for e in with_deleted if e.deleted]
     assert [(e.name, e.snapshot_id) for e in deleted] == [("gone.txt", first)]
+
+
+def test_after_shutting_down_protection_is_never_started_again(
+    ready_controller: Callable[..., Controller],
+) -> None:
+    controller = ready_controller()
+    controller.shut_down()  # the app quits while a start is still on its way
+    with pytest.raises(KeepsakeError, match="quitting"):
+        controller.start_protection(lambda state: None)
 
 
 def test_folder_size_adds_up_and_gives_up_after_its_budget(tmp_path: Path) -> None:

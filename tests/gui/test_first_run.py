@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,14 @@ def _commit(qtbot: QtBot, wizard: QWizard, page: int) -> None:
     qtbot.waitUntil(lambda: wizard.currentId() == page, timeout=WAIT)
 
 
+def _has_snapshots(controller: Controller) -> bool:
+    session = controller.open_restore()
+    try:
+        return session.snapshots() != []
+    finally:
+        session.close()
+
+
 def _save_kit(qtbot: QtBot, wizard: FirstRunWizard, where: Path) -> None:
     form = wizard.kit.form
     assert not wizard.kit.isComplete()
@@ -50,11 +59,15 @@ def _save_kit(qtbot: QtBot, wizard: FirstRunWizard, where: Path) -> None:
 
 
 def test_first_run_creates_an_account_saves_the_kit_and_completes_a_backup(
-    qtbot: QtBot, controller: Controller, service: RunningService, private_home: Path
+    qtbot: QtBot,
+    controller: Controller,
+    make_desktop: Callable[..., Desktop],
+    service: RunningService,
+    private_home: Path,
 ) -> None:
     write_files(private_home / "Documents", {"cv.odt": b"my cv", "notes/a.txt": b"a note"})
     write_files(private_home / "Pictures", {"cat.jpg": b"\xff\xd8 cat"})
-    desktop = Desktop(controller, has_tray=False)
+    desktop = make_desktop(controller)
     desktop.start()
     qtbot.waitUntil(lambda: desktop.windows.first_run is not None, timeout=WAIT)
     wizard = desktop.windows.first_run
@@ -104,33 +117,32 @@ def test_first_run_creates_an_account_saves_the_kit_and_completes_a_backup(
     finally:
         session.close()
     assert names == {"cv.odt", "notes"}  # Pictures was unticked, so not backed up
-    desktop.quit()
-    desktop.bridge.wait_idle()
 
 
 def test_on_a_new_pc_the_kit_is_imported_and_everything_restored(
     qtbot: QtBot,
     ready_controller,  # type: ignore[no-untyped-def]
+    make_controller: Callable[..., Controller],
+    make_desktop: Callable[..., Desktop],
     service: RunningService,
     fresh_account,  # type: ignore[no-untyped-def]
     private_home: Path,
     tmp_path: Path,
 ) -> None:
     from app.gui.restore.context import DONE, WHAT, WHERE
-    from app.profile import Profile
 
     docs = private_home / "Documents"
     write_files(docs, {"diary.txt": b"dear diary", "photos/x.raw": b"raw bytes" * 100})
     old_pc = ready_controller([docs])
     old_pc.start_protection(lambda state: None)
     old_pc.back_up_now()
-    qtbot.waitUntil(lambda: old_pc.open_restore().snapshots() != [], timeout=WAIT)
+    qtbot.waitUntil(lambda: _has_snapshots(old_pc), timeout=WAIT)
     old_pc.stop_protection()
     for path in (docs / "diary.txt", docs / "photos/x.raw"):
         path.unlink()  # the old disk died
 
-    new_pc = Controller(Profile.open(tmp_path / "new-pc"))
-    desktop = Desktop(new_pc, has_tray=False)
+    new_pc = make_controller(tmp_path / "new-pc")
+    desktop = make_desktop(new_pc)
     desktop.start()
     qtbot.waitUntil(lambda: desktop.windows.first_run is not None, timeout=WAIT)
     wizard = desktop.windows.first_run
@@ -171,5 +183,3 @@ def test_on_a_new_pc_the_kit_is_imported_and_everything_restored(
     restore.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: desktop.protecting, timeout=WAIT)
     assert any("restored" in n.text for n in desktop.notifier.shown)
-    desktop.quit()
-    desktop.bridge.wait_idle()

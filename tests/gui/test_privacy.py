@@ -98,18 +98,21 @@ def old_service() -> Iterator[str]:
 
 
 def test_a_service_without_the_endpoint_gives_a_clear_error(
-    qtbot: QtBot, old_service: str, tmp_path: Path
+    qtbot: QtBot, old_service: str, make_controller: Callable[..., Controller], tmp_path: Path
 ) -> None:
     profile = Profile.open(tmp_path / "profile")
     settings = profile.load()
     settings.server_url, settings.email = old_service, "a@example.org"
     profile.save(settings)
     keystore_for(profile).set(TOKEN_SECRET, "token")
-    controller = Controller(profile)
+    controller = make_controller(profile)
     with pytest.raises(ServiceLacksFeature, match="cannot export your data yet"):
         controller.export_my_data(tmp_path / "x.json")
     tab = privacy_tab(qtbot, controller, Bridge())
     tab.export_to(tmp_path / "x.json")
     qtbot.waitUntil(lambda: "cannot export your data yet" in tab.message.text(), timeout=WAIT)
     assert tab.message.objectName() == "error"
+    # No consent flags on that service: the statistics box is this PC's own setting, and says so.
+    qtbot.waitUntil(lambda: tab.consents.note.text() == "This choice is saved on this PC.")
+    assert list(tab.consents.checks) == ["telemetry"] and not tab.consents.on_service
     assert controller.check_for_updates().latest is None  # no update information: no crash

@@ -65,3 +65,36 @@ def test_keepsakes_own_folder_is_refused_with_a_sentence(
     qtbot.waitUntil(lambda: window.error.isVisible(), timeout=10_000)
     assert "own data folder" in window.error.text()
     assert controller.settings().folders == []
+
+
+def test_a_change_in_the_window_keeps_what_was_changed_elsewhere_meanwhile(
+    qtbot: QtBot, controller: Controller, private_home: Path
+) -> None:
+    """The window stays open for hours; a kit import, `keepsake folders add` or a sign-out may
+    change other settings meanwhile, and saving a bandwidth limit must not put them back."""
+    bridge = Bridge()
+    window = SettingsWindow(controller, bridge, AccountWatch(controller, bridge))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.draft.settings is not None)
+    elsewhere = controller.settings()
+    elsewhere.set_id = "f" * 32
+    elsewhere.folders = [str(private_home / "Documents")]
+    controller.profile.save(elsewhere)
+
+    window.network.limit.setValue(256)
+    with qtbot.waitSignal(window.draft.saved, timeout=10_000):
+        pass
+    saved = controller.settings()
+    assert saved.upload_limit_kib == 256
+    assert saved.set_id == "f" * 32
+    assert saved.folders == [str(private_home / "Documents")]
+
+    # The window now knows the new folders too: a later edit on another page keeps them.
+    assert window.draft.settings is not None
+    assert window.draft.settings.folders == [str(private_home / "Documents")]
+    window.schedule.continuous.setChecked(not saved.continuous)
+    with qtbot.waitSignal(window.draft.saved, timeout=10_000):
+        pass
+    again = controller.settings()
+    assert (again.continuous, again.set_id) == (not saved.continuous, "f" * 32)
+    assert again.folders == [str(private_home / "Documents")]

@@ -3,6 +3,7 @@ Schedule page that adds and removes the OS's entry (here an XDG entry in a tempo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,10 @@ def entry_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def starting(profile: Profile, entry_dir: Path) -> Controller:
-    return Controller(profile, autostart=XdgAutostart(entry_dir, COMMAND))
+def starting(
+    profile: Profile, entry_dir: Path, make_controller: Callable[..., Controller]
+) -> Controller:
+    return make_controller(profile, autostart=XdgAutostart(entry_dir, COMMAND))
 
 
 def test_finishing_first_run_saves_the_folders_and_starts_at_sign_in(
@@ -51,9 +54,9 @@ class RefusingEntry:
 
 
 def test_a_pc_that_refuses_the_entry_still_finishes_setting_up(
-    profile: Profile, private_home: Path
+    profile: Profile, private_home: Path, make_controller: Callable[..., Controller]
 ) -> None:
-    controller = Controller(profile, autostart=RefusingEntry())
+    controller = make_controller(profile, autostart=RefusingEntry())
     docs = str(private_home / "Documents")
     controller.finish_first_run([docs])
     assert controller.settings().folders == [docs]
@@ -94,9 +97,9 @@ def test_the_checkbox_shows_an_entry_made_earlier(
 
 
 def test_a_refused_change_is_explained_and_the_box_shows_the_truth(
-    qtbot: QtBot, profile: Profile
+    qtbot: QtBot, profile: Profile, make_controller: Callable[..., Controller]
 ) -> None:
-    controller = Controller(profile, autostart=RefusingEntry())
+    controller = make_controller(profile, autostart=RefusingEntry())
     bridge = Bridge()
     window = SettingsWindow(controller, bridge, AccountWatch(controller, bridge))
     qtbot.addWidget(window)

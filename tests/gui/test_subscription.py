@@ -66,8 +66,9 @@ def test_an_overdue_lock_set_by_the_admin_is_shown_with_reason_and_date(
     actions.set_ready(True)
     actions.on_state(ProtectionState.initial())
     assert actions.back_up_now.isEnabled() and actions.restore.isEnabled()
-    actions.on_account(panel.status)  # locked: backup and restore buttons go off
-    assert not actions.back_up_now.isEnabled() and not actions.restore.isEnabled()
+    actions.on_account(panel.status)  # locked: restore goes off; backing up is the retry
+    assert not actions.restore.isEnabled() and not actions.pause_hour.isEnabled()
+    assert actions.back_up_now.isEnabled()
     assert actions.settings.isEnabled() and actions.account.isEnabled()
 
     watch.refresh()  # the same warning again: not told twice

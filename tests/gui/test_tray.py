@@ -3,7 +3,7 @@ Also the desktop without a tray, which shows the status window instead and stays
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,24 +14,25 @@ from pytestqt.qtbot import QtBot
 from app.controller import Controller
 from app.gui.desktop import Desktop
 from app.gui.wording import Look
-from tests.gui.conftest import write_files
+from tests.gui.conftest import engine_threads, write_files
 
 WAIT = 60_000
 
 
 @pytest.fixture
 def desktop(
-    qtbot: QtBot, ready_controller: Callable[..., Controller], private_home: Path
-) -> Iterator[Desktop]:
+    qtbot: QtBot,
+    ready_controller: Callable[..., Controller],
+    make_desktop: Callable[..., Desktop],
+    private_home: Path,
+) -> Desktop:
     docs = private_home / "Documents"
     write_files(docs, {"a.txt": b"alpha", "b/c.txt": b"charlie"})
-    made = Desktop(ready_controller([docs]), has_tray=True)
+    made = make_desktop(ready_controller([docs]), has_tray=True)
     made.start()
     qtbot.waitUntil(lambda: made.protecting, timeout=WAIT)
     qtbot.waitUntil(lambda: made.presence.summary.look == Look.PROTECTED, timeout=WAIT)
-    yield made
-    made.quit()
-    made.bridge.wait_idle()
+    return made  # make_desktop quits it and waits when the test ends
 
 
 def _menu_texts(desktop: Desktop) -> list[str]:
@@ -110,27 +111,42 @@ def test_a_left_click_opens_the_status_window(qtbot: QtBot, desktop: Desktop) ->
 
 
 def test_without_a_tray_the_status_window_is_the_app(
-    qtbot: QtBot, ready_controller: Callable[..., Controller], private_home: Path
+    qtbot: QtBot,
+    ready_controller: Callable[..., Controller],
+    make_desktop: Callable[..., Desktop],
+    private_home: Path,
 ) -> None:
     assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen: no tray, as on bare GNOME
-    desktop = Desktop(ready_controller([private_home / "Documents"]))
+    desktop = make_desktop(ready_controller([private_home / "Documents"]), has_tray=None)
     desktop.start()
-    try:
-        assert desktop.tray is None and desktop.windows.status.isVisible()
-        status = desktop.windows.status
-        assert status.quit_button.isVisible()
-        qtbot.waitUntil(lambda: desktop.protecting, timeout=WAIT)
-        qtbot.waitUntil(lambda: status.headline.text().startswith("Protected"), timeout=WAIT)
-        status.close()  # closing hides; protection keeps running
-        assert not status.isVisible() and desktop.protecting
-        desktop.windows.show_status()
-        assert status.isVisible()
-        desktop.notifier.on_failure("The disk is full.")
-        assert status.banner.isVisible() and "The disk is full." in status.banner.text()
-        first = desktop.presence.state.last_snapshot_id
-        (private_home / "Documents" / "late.txt").write_bytes(b"written later")
-        status.backup_button.click()  # the window's own buttons reach the engine too
-        qtbot.waitUntil(lambda: desktop.presence.state.last_snapshot_id != first, timeout=WAIT)
-    finally:
-        desktop.quit()
-        desktop.bridge.wait_idle()
+    assert desktop.tray is None and desktop.windows.status.isVisible()
+    status = desktop.windows.status
+    assert status.quit_button.isVisible()
+    qtbot.waitUntil(lambda: desktop.protecting, timeout=WAIT)
+    qtbot.waitUntil(lambda: status.headline.text().startswith("Protected"), timeout=WAIT)
+    status.close()  # closing hides; protection keeps running
+    assert not status.isVisible() and desktop.protecting
+    desktop.windows.show_status()
+    assert status.isVisible()
+    desktop.notifier.on_failure("The disk is full.")
+    assert status.banner.isVisible() and "The disk is full." in status.banner.text()
+    first = desktop.presence.state.last_snapshot_id
+    (private_home / "Documents" / "late.txt").write_bytes(b"written later")
+    status.backup_button.click()  # the window's own buttons reach the engine too
+    qtbot.waitUntil(lambda: desktop.presence.state.last_snapshot_id != first, timeout=WAIT)
+
+
+def test_quitting_while_starting_up_leaves_no_protection_running(
+    qtbot: QtBot,
+    ready_controller: Callable[..., Controller],
+    make_desktop: Callable[..., Desktop],
+    private_home: Path,
+) -> None:
+    desktop = make_desktop(ready_controller([private_home / "Documents"]))
+    desktop.start()  # protection starts once the setup check answers...
+    desktop.quit()  # ...but the person quits first
+    qtbot.wait(300)  # the setup answer and the quit's stop both arrive
+    assert desktop.bridge.wait_idle(WAIT)
+    qtbot.wait(100)
+    assert not desktop.protecting and engine_threads() == []
+    assert desktop.notifier.shown == []  # the refused start is not reported as a failure

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+import html
+
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +38,12 @@ class AboutTab(QWidget):
         self.update_button = QPushButton(self.tr("Check for updates"), self)
         self.update_button.clicked.connect(self.check_updates)
         self.update_text = QLabel(self)
+        self.update_text.setWordWrap(True)
+        self.update_text.setOpenExternalLinks(True)  # the download link opens in the browser
+        self.update_notes = QLabel(self)
+        self.update_notes.setObjectName("muted")
+        self.update_notes.setWordWrap(True)
+        self.update_notes.hide()
         self.log_button = QPushButton(self.tr("Open the log folder"), self)
         self.log_button.clicked.connect(self.open_logs)
         self.language = QComboBox(self)
@@ -62,6 +70,7 @@ class AboutTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(row)
+        layout.addWidget(self.update_notes)
         layout.addLayout(form)
         layout.addLayout(report_head)
         layout.addWidget(self.report, 1)
@@ -81,23 +90,55 @@ class AboutTab(QWidget):
         self.draft.changed()
 
     def check_updates(self) -> None:
-        self.update_text.setText(self.tr("Checking…"))
+        self.update_button.setEnabled(False)
+        self._say_update(self.tr("Checking…"), "muted")
         self._bridge.run(
-            self._controller.check_for_updates,
-            self._show_update,
-            lambda exc: self.update_text.setText(error_sentence(exc)),
-            owner=self,
+            self._controller.check_for_updates, self._show_update, self._update_failed, owner=self
         )
 
     def _show_update(self, info: UpdateInfo) -> None:
+        self.update_button.setEnabled(True)
         if info.available:
-            self.update_text.setText(
-                self.tr("Keepsake {version} is available.").format(version=info.latest)
+            text = html.escape(
+                self.tr("Version {version} is available.").format(version=info.latest)
             )
+            if info.url:
+                link = html.escape(self.tr("Download it"))
+                text += f' <a href="{html.escape(info.url, quote=True)}">{link}</a>'
+            self._say_update(text, "success")
+            if info.notes:
+                self.update_notes.setText(self.tr("What is new: {notes}").format(notes=info.notes))
+                self.update_notes.show()
         elif info.latest is None:
-            self.update_text.setText(self.tr("The service has no update information."))
+            self._say_update(
+                html.escape(self.tr("The Keepsake service has no update information.")), "muted"
+            )
         else:
-            self.update_text.setText(self.tr("Keepsake is up to date."))
+            self._say_update(
+                html.escape(
+                    self.tr("Keepsake is up to date (version {version}).").format(
+                        version=info.current
+                    )
+                ),
+                "success",
+            )
+
+    def _update_failed(self, exc: BaseException) -> None:
+        self.update_button.setEnabled(True)
+        self._say_update(
+            html.escape(
+                self.tr("Could not check for updates. {reason}").format(reason=error_sentence(exc))
+            ),
+            "error",
+        )
+
+    def _say_update(self, rich_text: str, look: str) -> None:
+        self.update_notes.hide()
+        self.update_text.setTextFormat(Qt.TextFormat.RichText)
+        self.update_text.setText(rich_text)
+        self.update_text.setObjectName(look)
+        self.update_text.style().unpolish(self.update_text)
+        self.update_text.style().polish(self.update_text)
 
     def open_logs(self) -> None:
         folder = self._controller.profile.log_dir

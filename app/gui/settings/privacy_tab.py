@@ -1,4 +1,5 @@
-"""Privacy: what the service stores, in plain words; export my data; delete my account."""
+"""Privacy: what the service stores, in plain words; what the person agrees to; export my data;
+delete my account."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from pathlib import Path
 
 import platformdirs
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 
 from app.controller import Controller
 from app.gui.bridge import Bridge
+from app.gui.settings.consents_box import ConsentsBox
 from app.gui.settings.delete_dialog import DeleteAccountDialog
 from app.gui.settings.draft import Draft
 from app.gui.wording import error_sentence
-from app.settings import Settings
 
 
 class PrivacyTab(QWidget):
@@ -40,15 +40,14 @@ class PrivacyTab(QWidget):
                 "cannot see file names, folder names or what is inside your files.</li>"
                 "<li>If you chose so: an encrypted copy of your recovery kit, which cannot be opened "
                 "without your passphrase.</li></ul>"
-                "<p>Keepsake sends no usage statistics unless you allow it below.</p>"
+                "<p>Keepsake sends no usage statistics and no e-mail news unless you allow it "
+                "below.</p>"
             ),
             self,
         )
         stores.setWordWrap(True)
-        self.telemetry = QCheckBox(
-            self.tr("Send anonymous usage statistics to help improve Keepsake"), self
-        )
-        self.telemetry.toggled.connect(self._edited)
+        self.consents = ConsentsBox(controller, bridge, draft, self)
+        self.telemetry = self.consents.telemetry
         self.export_button = QPushButton(self.tr("Export my data…"), self)
         self.export_button.clicked.connect(self.choose_export)
         self.delete_button = QPushButton(self.tr("Delete my account…"), self)
@@ -63,23 +62,11 @@ class PrivacyTab(QWidget):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(stores)
-        layout.addWidget(self.telemetry)
+        layout.addWidget(self.consents)
         layout.addWidget(rights)
         layout.addWidget(self.message)
         layout.addStretch(1)
-        self._showing = False
-        draft.loaded.connect(self.show_settings)
-
-    def show_settings(self, settings: Settings) -> None:
-        self._showing = True
-        self.telemetry.setChecked(settings.telemetry_consent)
-        self._showing = False
-
-    def _edited(self) -> None:
-        if self._showing or self.draft.settings is None:
-            return
-        self.draft.settings.telemetry_consent = self.telemetry.isChecked()
-        self.draft.changed()
+        self.consents.load()
 
     def choose_export(self) -> None:
         start = str(Path(platformdirs.user_documents_dir()) / "keepsake-my-data.json")

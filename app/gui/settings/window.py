@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,7 @@ TABS = ("folders", "schedule", "network", "account", "security", "privacy", "abo
 class SettingsWindow(QWidget):
     def __init__(self, controller: Controller, bridge: Bridge, account: AccountWatch) -> None:
         super().__init__()
+        self._shown_before = False
         self.setObjectName("SettingsWindow")
         self.setWindowTitle(self.tr("Keepsake settings"))
         self.setWindowIcon(app_icon())
@@ -104,6 +105,13 @@ class SettingsWindow(QWidget):
     def _failed(self, sentence: str) -> None:
         self.error.setText(sentence)
         self.error.show()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opened again later: show the settings as they are now, not as they were then."""
+        if self._shown_before and not self.draft.pending:
+            self.draft.load()
+        self._shown_before = True
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.draft.pending:
