@@ -104,6 +104,10 @@ class Planner:
     lock_probe_at: float | None = None
     override: bool = False  # the person asked: one attempt despite back-off or a lock
     later: list[tuple[float, RunRequest]] = field(default_factory=list)
+    # Where the watcher cannot tell when it lost events (see `watcher.silent_losses`), a full
+    # scan this often bounds how long a missed change can go unprotected (None: daily only).
+    rescan_every: float | None = None
+    last_full_mono: float | None = None
     _prev: tuple[datetime, float] | None = None
 
     # Inputs ------------------------------------------------------------------------------
@@ -145,7 +149,7 @@ class Planner:
             self.attempts, self.retry_at = 0, None
             self.locked, self.lock_probe_at = False, None
             if req is not None and req.full:
-                self.last_full_scan = started
+                self.last_full_scan, self.last_full_mono = started, mono
             return
         if req is not None:
             self.request(req)
@@ -176,6 +180,12 @@ class Planner:
 
         waits = [(next_daily_slot(now, self.daily, self.tz) - now).total_seconds()]
         waits += [at - mono for at, _ in self.later]
+        if self.rescan_every is not None and self.last_full_mono is not None:
+            rescan_at = self.last_full_mono + self.rescan_every
+            if mono >= rescan_at:
+                self.request(RunRequest.full_scan("safety rescan"))
+            else:
+                waits.append(rescan_at - mono)
         if self.paused:
             if self.paused_until is not None:
                 waits.append((self.paused_until - now).total_seconds())

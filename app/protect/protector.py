@@ -37,6 +37,7 @@ from app.protect.runner import HELD, Ran, Runner, hold_back, retry_unreadable
 from app.protect.schedule import parse_daily_time
 from app.protect.state import Phase, StateModel
 from app.protect.status import between_runs
+from app.protect.watcher import SAFETY_RESCAN_SECONDS, silent_losses
 from app.storage.throttle import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class Protector:
             locked=self._mem.locked_reason is not None,
             paused=self._mem.paused,
             paused_until=self._mem.paused_until,
+            rescan_every=SAFETY_RESCAN_SECONDS if silent_losses(observer_factory) else None,
         )
         self._coverage = Coverage()
         self._excluder = build_exclude(self._settings, profile.home)

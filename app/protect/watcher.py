@@ -55,6 +55,18 @@ WANTED: list[type[FileSystemEvent]] = [
 
 # watchdog reports a kernel queue overflow only through this logger.
 _OVERFLOW_LOGGERS = ("watchdog.observers.inotify_c", "watchdog.observers.inotify")
+# Observers that never drop events unnoticed: inotify's overflow is caught above, polling
+# compares snapshots. Windows' ReadDirectoryChangesW overflow (an empty buffer) and macOS'
+# "must scan subdirs" flag reach watchdog but not its users: those events vanish silently.
+_TELLS_OF_LOSSES = frozenset({"InotifyObserver", "PollingObserver", "PollingObserverVFS"})
+SAFETY_RESCAN_SECONDS = 3600.0
+
+
+def silent_losses(observer_factory: Callable[[], BaseObserver]) -> bool:
+    """True when the platform's watcher may lose events without saying so; then a full scan
+    runs every SAFETY_RESCAN_SECONDS besides the daily one (cheap: the files cache)."""
+    name = getattr(observer_factory, "__name__", type(observer_factory).__name__)
+    return name not in _TELLS_OF_LOSSES
 
 
 class ChangeSink(Protocol):

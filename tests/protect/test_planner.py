@@ -269,3 +269,48 @@ def test_full_scan_time_is_the_runs_start() -> None:
     p.start(run.request)
     p.finished(Outcome(OutcomeKind.DONE), START, 0.0)
     assert p.last_full_scan == START
+
+
+def test_where_lost_events_go_unnoticed_a_full_scan_runs_every_hour() -> None:
+    sim = Sim()
+    sim.planner.rescan_every = 3600.0
+    sim.planner.request(RunRequest.full_scan("start-up"))
+    assert isinstance(sim.step(), Run)
+    sim.advance(600)
+    sim.planner.request(RunRequest.changes(frozenset({DOCS}), frozenset(), "watcher"))
+    assert isinstance(sim.step(), Run)  # an incremental run does not reset the hour
+    waiting = sim.step()
+    assert isinstance(waiting, Wait) and waiting.seconds == 3000.0
+    sim.advance(3000)
+    rescan = sim.step()
+    assert isinstance(rescan, Run) and rescan.request.full
+    assert rescan.request.reasons == {"safety rescan"}
+    assert isinstance(sim.step(), Wait)  # and then not again for an hour
+    sim.run_for(5 * 3600 - 60)  # 09:00 to 13:59: 10, 11, 12 (with the daily run) and 13
+    assert [r.reasons for r in sim.runs[3:]] == [
+        {"safety rescan"},
+        {"safety rescan"},
+        {"daily", "safety rescan"},
+        {"safety rescan"},
+    ]
+
+
+def test_without_rescans_only_the_daily_scan_runs_between_changes() -> None:
+    sim = Sim()
+    sim.planner.request(RunRequest.full_scan("start-up"))
+    sim.run_for(3 * 3600)
+    assert len(sim.runs) == 1 and "start-up" in sim.runs[0].reasons
+
+
+def test_only_watchers_that_hide_their_losses_get_rescans() -> None:
+    from watchdog.observers.inotify import InotifyObserver
+    from watchdog.observers.polling import PollingObserver
+
+    from app.protect.watcher import silent_losses
+
+    class WindowsApiObserver:  # stands in for the Windows and macOS observers' names
+        pass
+
+    assert not silent_losses(InotifyObserver)
+    assert not silent_losses(PollingObserver)
+    assert silent_losses(WindowsApiObserver)  # type: ignore[arg-type]
