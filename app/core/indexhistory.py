@@ -192,6 +192,11 @@ class IndexHistory(IndexDB):
     def known_indexes(self) -> set[str]:
         return {str(r[0]) for r in self._query("SELECT id FROM indexes")}
 
+    def newest_index_seq(self) -> int:
+        """The commit number of the newest index object learned (0: none yet)."""
+        rows = self._query("SELECT COALESCE(MAX(seq), 0) FROM indexes")
+        return int(rows[0][0]) if rows else 0
+
     def add_index(self, index_id: str, seq: int, kind: str) -> None:
         with self.transaction() as conn:
             conn.execute(

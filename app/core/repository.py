@@ -68,6 +68,7 @@ class Repository:
         self.clock: Clock = clock or SystemClock()
         self._trees: OrderedDict[bytes, Tree] = OrderedDict()
         self._lock = threading.Lock()
+        self._learning = threading.Lock()  # one thread at a time learns new index objects
         self._records: dict[str, SnapshotRecord] = {}
         self.unusable_packs: set[str] = set()  # present in the index but not safe to dedup against
 
@@ -79,6 +80,10 @@ class Repository:
         # advance it while the listing is in flight, and a listing taken earlier cannot show that.
         last_known = self.index.last_known()
         listing = sorted(self.log.list_snapshots(), key=lambda e: e.seq)
+        if listing and listing[-1].seq > self.index.newest_index_seq():
+            # Committed elsewhere after this PC last learned the indexes: every commit brings
+            # its index, so learn the new ones now, or its trees could not be found.
+            self._catch_up()
         known = self.index.snapshot_rows()
         new_rows: list[SnapshotRow] = []
         links: list[ChainLink] = []
@@ -225,9 +230,7 @@ class Repository:
 
     def sync(self) -> None:
         """Pick up commits made elsewhere, and which packs the service is ageing out."""
-        states = {p.pack_id: p for p in self.log.pack_states()}
-        self._learn_indexes(states)
-        self._apply_pack_states(states)
+        self._catch_up()
         known = set(self.index.snapshot_rows())
         last = self.index.last_known()
         snaps = self.snapshots()
@@ -238,6 +241,12 @@ class Repository:
             # Another installation moved the state on: our files cache no longer describes it.
             self.index.clear_files_cache()
             self.index.set_meta("versions_base_seq", None)
+
+    def _catch_up(self) -> None:
+        with self._learning:
+            states = {p.pack_id: p for p in self.log.pack_states()}
+            self._learn_indexes(states)
+            self._apply_pack_states(states)
 
     def _learn_indexes(self, states: dict[str, PackInfo]) -> None:
         listing = sorted(self.log.list_indexes(), key=lambda e: e.seq)

@@ -158,6 +158,24 @@ def test_sync_picks_up_commits_made_elsewhere(tmp_path: Path) -> None:
     assert (out / "new.txt").read_text() == "made on the first pc"
 
 
+def test_a_snapshot_committed_after_the_last_sync_can_be_read_at_once(tmp_path: Path) -> None:
+    """A new PC restoring while the old one still backs up: the listing may show a snapshot
+    whose index this PC has not learned yet; it learns it instead of failing on its trees."""
+    repo, src, _ = three_snapshots(tmp_path)
+    other = make_repo(tmp_path, service=service_of(repo), subkeys=repo.subkeys, index_name="pc2")
+    other.rebuild_index()
+    (src / "later").mkdir()
+    write(src / "later" / "new.txt", "committed after the other pc synced")
+    backup(repo, [src])
+
+    snap = other.resolve(None)  # no sync in between
+    assert snap.snapshot_id == repo.resolve(None).snapshot_id
+    assert [n.name for n in other.ls(snap, "docs/later")] == ["new.txt"]
+    out = tmp_path / "out"
+    assert restore(other, snap, ["docs/later/new.txt"], out).failures == []
+    assert (out / "new.txt").read_text() == "committed after the other pc synced"
+
+
 def test_tampered_index_object_is_refused_on_rebuild(tmp_path: Path) -> None:
     repo, _, _ = three_snapshots(tmp_path)
     service = service_of(repo)

@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from app.connect import keystore_for
 from app.profile import TOKEN_SECRET, Profile
 from app.storage.service import ServiceClient
@@ -97,8 +99,9 @@ def packs_on_service(profile: Profile) -> dict[str, int]:
     return client.set_store(settings.set_id or "").list_packs()
 
 
-def test_sigterm_stops_a_running_upload_cleanly_and_the_next_start_continues(
-    service: RunningService, tmp_path: Path
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_a_stop_signal_ends_a_running_upload_cleanly_and_the_next_start_continues(
+    service: RunningService, tmp_path: Path, stop_signal: signal.Signals
 ) -> None:
     docs = tmp_path / "Documents"
     docs.mkdir()
@@ -109,7 +112,7 @@ def test_sigterm_stops_a_running_upload_cleanly_and_the_next_start_continues(
         wait_for(lambda: " uploading: " in agent.output(), 30, "the upload to start")
         time.sleep(1.0)
         began = time.monotonic()
-        assert agent.stop(signal.SIGTERM) == 0
+        assert agent.stop(stop_signal) == 0
         assert time.monotonic() - began < 10  # the pack on the wire is dropped, not finished
     finally:
         agent.stop(signal.SIGKILL)
