@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -164,3 +164,61 @@ def test_cancel_stops_the_restore_and_the_summary_says_so(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=WAIT)
     assert done.title() == "Restore cancelled"
     assert "because you cancelled" in done.headline.text()
+
+
+def test_the_summary_lists_a_file_that_could_not_be_restored_and_why(
+    qtbot: QtBot,
+    ready_controller: Callable[..., Controller],
+    private_home: Path,
+    tmp_path: Path,
+) -> None:
+    docs = private_home / "Documents"
+    write_files(
+        docs, {"report.txt": b"first draft", "other.txt": b"comes back", "notes.txt": b"not chosen"}
+    )
+    controller = ready_controller([docs])
+    back_up_twice(controller, docs)
+    target = tmp_path / "elsewhere"
+    (target / "report.txt").mkdir(parents=True)  # a folder, with something in it, holds the name
+    (target / "report.txt" / "keep me.txt").write_bytes(b"mine")
+
+    bridge = Bridge()
+    wizard = RestoreWizard(controller, bridge)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitUntil(lambda: wizard.job.snapshot is not None, timeout=WAIT)
+    wizard.next()
+    model = wizard.what.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT)
+    documents = model.index(0, 0)
+    wizard.what.tree.expand(documents)
+    qtbot.waitUntil(lambda: model.rowCount(documents) == 3, timeout=WAIT)
+    for name in ("report.txt", "other.txt"):
+        model.setData(
+            child(wizard, documents, name), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+        )
+    assert sorted(i.path for i in wizard.what.selection()) == [
+        "Documents/other.txt",
+        "Documents/report.txt",
+    ]
+    wizard.next()
+    wizard.where.elsewhere.setChecked(True)
+    wizard.where.folder.setText(str(target))
+    wizard.where.overwrite.setChecked(True)
+    wizard.button(QWizard.WizardButton.CommitButton).click()
+    qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=WAIT)
+
+    outcome = wizard.job.outcome
+    assert outcome is not None and outcome.files_restored == 1
+    assert [path for path, _why in outcome.failures] == ["Documents/report.txt"]
+    page = wizard.done_page
+    assert page.problems.isVisibleTo(wizard) and page.problems.count() == 1
+    shown = page.problems.item(0).text()
+    assert shown.startswith("Documents/report.txt — ") and len(shown) > len(
+        "Documents/report.txt — "
+    )
+    assert page.headline.objectName() == "error"
+    assert (target / "other.txt").read_bytes() == b"comes back"
+    assert (target / "report.txt" / "keep me.txt").read_bytes() == b"mine"  # nothing lost
+    wizard.close()
+    bridge.wait_idle()
