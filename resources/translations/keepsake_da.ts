@@ -807,6 +807,169 @@
     </message>
 </context>
 <context>
+    <name>Reasons</name>
+    <message>
+        <source>Keepsake&apos;s own data folder</source>
+        <translation>Keepsakes egen datamappe</translation>
+    </message>
+    <message>
+        <source>Office lock file</source>
+        <translation>Office-låsefil</translation>
+    </message>
+    <message>
+        <source>LibreOffice lock file</source>
+        <translation>LibreOffice-låsefil</translation>
+    </message>
+    <message>
+        <source>editor lock file</source>
+        <translation>låsefil fra et redigeringsprogram</translation>
+    </message>
+    <message>
+        <source>temporary file</source>
+        <translation>midlertidig fil</translation>
+    </message>
+    <message>
+        <source>editor swap file</source>
+        <translation>midlertidig fil fra et redigeringsprogram</translation>
+    </message>
+    <message>
+        <source>unfinished download</source>
+        <translation>ufærdig download</translation>
+    </message>
+    <message>
+        <source>Windows thumbnail cache</source>
+        <translation>Windows' miniaturebilleder</translation>
+    </message>
+    <message>
+        <source>macOS folder view settings</source>
+        <translation>macOS' mappevisning</translation>
+    </message>
+    <message>
+        <source>macOS resource fork copy</source>
+        <translation>macOS-ressourcekopi</translation>
+    </message>
+    <message>
+        <source>cache folder</source>
+        <translation>cachemappe</translation>
+    </message>
+    <message>
+        <source>thumbnail cache</source>
+        <translation>miniaturebilleder</translation>
+    </message>
+    <message>
+        <source>downloaded program packages (can be fetched again)</source>
+        <translation>downloadede programpakker (kan hentes igen)</translation>
+    </message>
+    <message>
+        <source>trash folder</source>
+        <translation>papirkurv</translation>
+    </message>
+    <message>
+        <source>recycle bin</source>
+        <translation>papirkurv</translation>
+    </message>
+    <message>
+        <source>system folder</source>
+        <translation>systemmappe</translation>
+    </message>
+    <message>
+        <source>not a regular file, folder or link</source>
+        <translation>hverken en almindelig fil, mappe eller genvej</translation>
+    </message>
+    <message>
+        <source>still being written</source>
+        <translation>bliver stadig skrevet</translation>
+    </message>
+    <message>
+        <source>backed up once it settles</source>
+        <translation>sikkerhedskopieres, når den er færdig</translation>
+    </message>
+    <message>
+        <source>it already exists</source>
+        <translation>den findes allerede</translation>
+    </message>
+    <message>
+        <source>left as it is</source>
+        <translation>blev ikke rørt</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>adgang nægtet</translation>
+    </message>
+    <message>
+        <source>it kept changing while being read</source>
+        <translation>den blev ved med at ændre sig, mens den blev læst</translation>
+    </message>
+    <message>
+        <source>it disappeared before it could be read</source>
+        <translation>den forsvandt, før den kunne læses</translation>
+    </message>
+    <message>
+        <source>it is no longer a regular file</source>
+        <translation>den er ikke længere en almindelig fil</translation>
+    </message>
+    <message>
+        <source>its name cannot be stored (invalid characters)</source>
+        <translation>navnet kan ikke gemmes (ugyldige tegn)</translation>
+    </message>
+    <message>
+        <source>its target cannot be stored (invalid characters)</source>
+        <translation>målet kan ikke gemmes (ugyldige tegn)</translation>
+    </message>
+    <message>
+        <source>a folder is in the way</source>
+        <translation>en mappe står i vejen</translation>
+    </message>
+    <message>
+        <source>a folder with that name is in the way</source>
+        <translation>en mappe med det navn står i vejen</translation>
+    </message>
+    <message>
+        <source>a symlink is in the way</source>
+        <translation>en genvej står i vejen</translation>
+    </message>
+    <message>
+        <source>not backed up</source>
+        <translation>ikke sikkerhedskopieret</translation>
+    </message>
+    <message>
+        <source>kept the previous version</source>
+        <translation>den forrige version er bevaret</translation>
+    </message>
+    <message>
+        <source>matches your exclusion pattern {pattern}</source>
+        <translation>passer med dit udeladelsesmønster {pattern}</translation>
+    </message>
+    <message>
+        <source>larger than the {size} MB size limit</source>
+        <translation>større end grænsen på {size} MB</translation>
+    </message>
+    <message>
+        <source>cannot examine it: {why}</source>
+        <translation>kan ikke undersøges: {why}</translation>
+    </message>
+    <message>
+        <source>cannot list the folder: {why}</source>
+        <translation>mappen kan ikke læses: {why}</translation>
+    </message>
+    <message>
+        <source>cannot open the folder: {why}</source>
+        <translation>mappen kan ikke åbnes: {why}</translation>
+    </message>
+    <message>
+        <source>not restored: {why}</source>
+        <translation>ikke gendannet: {why}</translation>
+    </message>
+    <message>
+        <source>the backed-up data is damaged or missing ({detail})</source>
+        <translation>de sikkerhedskopierede data er beskadigede eller mangler ({detail})</translation>
+    </message>
+    <message>
+        <source>cannot read the link: {why}</source>
+        <translation>genvejen kan ikke læses: {why}</translation>
+    </message>
+</context>
+<context>
     <name>RenameDeviceDialog</name>
     <message>
         <source>Rename this PC</source>

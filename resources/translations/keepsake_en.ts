@@ -807,6 +807,169 @@
     </message>
 </context>
 <context>
+    <name>Reasons</name>
+    <message>
+        <source>Keepsake&apos;s own data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Office lock file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LibreOffice lock file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>editor lock file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>temporary file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>editor swap file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unfinished download</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Windows thumbnail cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>macOS folder view settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>macOS resource fork copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cache folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>thumbnail cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>downloaded program packages (can be fetched again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trash folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recycle bin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>system folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a regular file, folder or link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>still being written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backed up once it settles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it already exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>left as it is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it kept changing while being read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it disappeared before it could be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is no longer a regular file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its name cannot be stored (invalid characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its target cannot be stored (invalid characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a folder is in the way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a folder with that name is in the way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a symlink is in the way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not backed up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kept the previous version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>matches your exclusion pattern {pattern}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>larger than the {size} MB size limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot examine it: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot list the folder: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the folder: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not restored: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the backed-up data is damaged or missing ({detail})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the link: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RenameDeviceDialog</name>
     <message>
         <source>Rename this PC</source>

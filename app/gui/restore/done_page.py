@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.restore.context import RestoreJob
 from app.gui.wording import size
+from app.gui.wording_reasons import reason_sentence
 
 
 class DonePage(QWizardPage):
@@ -64,10 +65,11 @@ class DonePage(QWizardPage):
         self.headline.style().polish(self.headline)
         self.problems.clear()
         for path, reason in outcome.failures:
-            self.problems.addItem(f"{path} — {reason}" if path else reason)
+            why = reason_sentence(reason)
+            self.problems.addItem(f"{path} — {why}" if path else why)
         self.skipped.clear()
         for path, reason in outcome.skipped:
-            self.skipped.addItem(f"{path} — {reason}" if reason else path)
+            self.skipped.addItem(f"{path} — {reason_sentence(reason)}" if reason else path)
         self.problems_label.setVisible(bool(outcome.failures))
         self.problems.setVisible(bool(outcome.failures))
         self.skipped_label.setVisible(bool(outcome.skipped))

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.gui.wording import ago, when_exactly
+from app.gui.wording_reasons import reason_sentence
 
 
 class ReportView(QWidget):
@@ -51,7 +52,7 @@ class ReportView(QWidget):
             QTreeWidgetItem(covered, [folder, why])
         left_out = self._section(self.tr("Left out on purpose"), len(report.excluded))
         for path, why in report.excluded:
-            QTreeWidgetItem(left_out, [path, why])
+            QTreeWidgetItem(left_out, [path, reason_sentence(why)])
         unreadable = self._section(
             self.tr("Could not be read (tried again later)"), len(report.unreadable)
         )
@@ -61,7 +62,8 @@ class ReportView(QWidget):
                 [
                     problem.path,
                     self.tr("{reason} (since {when})").format(
-                        reason=problem.reason, when=when_exactly(problem.since)
+                        reason=reason_sentence(problem.reason),
+                        when=when_exactly(problem.since),
                     ),
                 ],
             )
