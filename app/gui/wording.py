@@ -23,6 +23,7 @@ from app.core.errors import (
     SubscriptionLocked,
     WrongPassphrase,
 )
+from app.gui.wording_reasons import service_refusal
 
 STALE_AFTER = timedelta(days=3)  # no successful backup for this long: the tray asks for attention
 
@@ -248,6 +249,9 @@ def error_sentence(exc: BaseException) -> str:
         )
     if isinstance(exc, KeepsakeError | OSError):
         text = str(exc) or exc.__class__.__name__
+        refused = service_refusal(text)
+        if refused is not None:
+            return refused
         return text[:1].upper() + text[1:]
     return translate("Wording", "Something unexpected went wrong: {detail}").format(
         detail=f"{exc.__class__.__name__}: {exc}"

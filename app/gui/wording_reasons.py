@@ -136,3 +136,24 @@ def _piece(text: str) -> str:
         if match is not None:
             return word(match)
     return text
+
+
+def service_refusal(text: str) -> str | None:
+    """The service's refusals of a password (at sign-up or a change), in the person's language;
+    None for any other text. The service words them in English and sends no code for them."""
+    translate = QCoreApplication.translate
+    if m := re.search(r"the password must be at least (\d+) characters long", text):
+        return translate("Reasons", "The password must be at least {n} characters long.").format(
+            n=m[1]
+        )
+    if m := re.search(r"the password may be at most (\d+) characters long", text):
+        return translate("Reasons", "The password may be at most {n} characters long.").format(
+            n=m[1]
+        )
+    if "one of the most commonly used" in text:
+        return translate(
+            "Reasons",
+            "That password is one of the most commonly used ones and easy to guess; choose "
+            "another (a few unrelated words make a good one).",
+        )
+    return None

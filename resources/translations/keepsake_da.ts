@@ -838,11 +838,11 @@
     </message>
     <message>
         <source>Windows thumbnail cache</source>
-        <translation>Windows' miniaturebilleder</translation>
+        <translation>Windows&apos; miniaturebilleder</translation>
     </message>
     <message>
         <source>macOS folder view settings</source>
-        <translation>macOS' mappevisning</translation>
+        <translation>macOS&apos; mappevisning</translation>
     </message>
     <message>
         <source>macOS resource fork copy</source>
@@ -967,6 +967,18 @@
     <message>
         <source>cannot read the link: {why}</source>
         <translation>genvejen kan ikke læses: {why}</translation>
+    </message>
+    <message>
+        <source>The password must be at least {n} characters long.</source>
+        <translation>Adgangskoden skal være mindst {n} tegn lang.</translation>
+    </message>
+    <message>
+        <source>The password may be at most {n} characters long.</source>
+        <translation>Adgangskoden må højst være {n} tegn lang.</translation>
+    </message>
+    <message>
+        <source>That password is one of the most commonly used ones and easy to guess; choose another (a few unrelated words make a good one).</source>
+        <translation>Den adgangskode er en af de mest brugte og let at gætte; vælg en anden (nogle få ord, der ikke hænger sammen, er en god adgangskode).</translation>
     </message>
 </context>
 <context>

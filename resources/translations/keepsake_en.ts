@@ -968,6 +968,18 @@
         <source>cannot read the link: {why}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The password must be at least {n} characters long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password may be at most {n} characters long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That password is one of the most commonly used ones and easy to guess; choose another (a few unrelated words make a good one).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RenameDeviceDialog</name>

@@ -75,6 +75,11 @@ def test_the_account_password_is_changed_and_other_pcs_are_signed_out(
         dialog.new.setText(weak)
         dialog.confirm.setText(weak)
         refused_with("t least 8 characters" if weak == "short7" else "most commonly used")
+        assert dialog.message.text() in (  # worded by the app, so it can be translated
+            "The password must be at least 8 characters long.",
+            "That password is one of the most commonly used ones and easy to guess; choose "
+            "another (a few unrelated words make a good one).",
+        )
 
     dialog.new.setText(NEW_PASSWORD)
     dialog.confirm.setText(NEW_PASSWORD)

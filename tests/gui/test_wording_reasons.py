@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from app.gui.wording_reasons import reason_sentence
+from app.gui.wording_reasons import reason_sentence, service_refusal
 
 FOLDER = Path(__file__).resolve().parents[2] / "resources" / "translations"
 
@@ -67,3 +67,11 @@ def test_every_exclusion_preset_has_a_translated_reason(danish: None) -> None:
 
     for reason in {why for _pattern, why in PRESETS} | {OWN_DATA}:
         assert reason_sentence(reason) != reason, reason
+
+
+def test_the_services_password_refusals_are_translated(danish: None) -> None:
+    said = "could not change the password: the password must be at least 8 characters long"
+    assert service_refusal(said) == "Adgangskoden skal være mindst 8 tegn lang."
+    common = service_refusal("that password is one of the most commonly used ones and easy")
+    assert common is not None and common.startswith("Den adgangskode er en af de mest brugte")
+    assert service_refusal("the e-mail address is already in use") is None
