@@ -79,7 +79,7 @@ def _settings_stamp(profile: Profile) -> int | None:
 
 def cmd_agent(profile: Profile, args: argparse.Namespace) -> int:
     protector = Protector(profile, first_run_defaults=True)
-    if not profile.load().folders:
+    if args.once and not profile.load().folders:
         raise KeepsakeError("no folders are protected yet: add one with `keepsake folders add`")
     if args.once:
         restore = _on_signals(lambda: protector.stop(timeout=0))
@@ -103,7 +103,15 @@ def cmd_agent(profile: Profile, args: argparse.Namespace) -> int:
     unsubscribe = protector.state.subscribe(_Printer(protector.state.get().last_snapshot_id))
     try:
         protector.start()
-        print("Protecting " + ", ".join(profile.load().folders or ["no folders yet"]), flush=True)
+        folders = profile.load().folders
+        if folders:
+            print("Protecting " + ", ".join(folders), flush=True)
+        else:  # it keeps running: a folder added with `keepsake folders add` is picked up
+            print(
+                "No folders are protected yet: add one with `keepsake folders add PATH`; "
+                "protection starts as soon as it is added.",
+                flush=True,
+            )
         stamp = _settings_stamp(profile)
         while not stop.wait(0.5):
             # `keepsake folders add` and friends edit the settings while the agent runs.

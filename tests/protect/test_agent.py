@@ -262,3 +262,26 @@ def test_agent_without_folders_says_what_to_do(service: RunningService, tmp_path
     once = Agent(profile, "--once", env={"HOME": str(nowhere), "XDG_CONFIG_HOME": str(nowhere)})
     assert once.proc.wait(timeout=60) == 1
     assert "error: no folders are protected yet" in once.output()
+
+
+def test_a_running_agent_without_folders_waits_for_one(
+    service: RunningService, tmp_path: Path
+) -> None:
+    profile = signed_in_profile(service, tmp_path / "home", [])
+    nowhere = tmp_path / "nobody"
+    nowhere.mkdir()
+    agent = Agent(profile, env={"HOME": str(nowhere), "XDG_CONFIG_HOME": str(nowhere)})
+    try:
+        wait_for(lambda: "No folders are protected yet" in agent.output(), 30, "the hint")
+        assert agent.proc.poll() is None  # still running
+        docs = tmp_path / "Documents"
+        docs.mkdir()
+        (docs / "a.txt").write_text("a")
+        add = Agent(profile, "add", str(docs), command="folders")
+        assert add.proc.wait(timeout=60) == 0, add.output()
+        agent.wait_snapshots(1)
+    finally:
+        assert agent.stop() == 0
+    with reader(profile, tmp_path) as conn:
+        latest = snapshot_files(conn, conn.repo.snapshots()[-1])
+    assert set(latest) == {"Documents/a.txt"}
