@@ -25,13 +25,14 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from app.protect import runner  # noqa: E402
 from app.protect.debounce import DebouncePolicy  # noqa: E402
 from app.protect.protector import Protector  # noqa: E402
-from app.protect.runner import ENGINE_TAKES_CHANGES  # noqa: E402
 from app.protect.state import ProtectionState  # noqa: E402
 from tests.protect.support import reader, signed_in_profile, snapshot_files  # noqa: E402
 from tests.support.service import start_service  # noqa: E402
@@ -86,6 +87,15 @@ def main() -> int:
             for folder in folders:
                 populate(folder, args.files, rng)
             profile = signed_in_profile(service, base / "home", folders)
+            runs = {"incremental": 0, "full": 0}
+            engine_backup = runner.backup
+
+            def counting_backup(*a: Any, **kw: Any) -> Any:
+                result = engine_backup(*a, **kw)
+                runs["incremental" if result.incremental else "full"] += 1
+                return result
+
+            runner.backup = counting_backup  # type: ignore[assignment]
             protector = Protector(profile, debounce=DebouncePolicy(quiet=args.quiet))
             commits = Commits()
             protector.state.subscribe(commits)
@@ -135,10 +145,7 @@ def main() -> int:
     total_files = args.folders * args.files
     print(f"saves: {args.saves} over {args.folders} folders ({total_files} files already there)")
     print(f"gap between saves: {gap_min}-{gap_max} s, debounce quiet period: {args.quiet} s")
-    print(
-        f"incremental runs (engine takes the changed-folder hint): "
-        f"{'yes' if ENGINE_TAKES_CHANGES else 'no: full scans with the files cache'}"
-    )
+    print(f"runs: {runs['incremental']} incremental, {runs['full']} full scans")
     print(f"snapshots committed during the saves: {len(commits.seen) - 1}")
     print(f"saves overwritten before they could be committed (coalesced): {missing}")
     if latencies:

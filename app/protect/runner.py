@@ -8,13 +8,11 @@ Files being written right now are held back through the exclusion callback.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from app.connect import Connection
 from app.core.backup import BackupResult, backup
@@ -30,10 +28,6 @@ log = logging.getLogger(__name__)
 HELD = "still being written; backed up once it settles"
 
 ExcludeFn = Callable[[Path, os.stat_result], str | None]
-
-# The engine accepts the changed-folder hint once app/protect/ENGINE_REQUEST.md is implemented;
-# until then every run is a full scan made cheap by the files cache.
-ENGINE_TAKES_CHANGES = "changed_dirs" in inspect.signature(backup).parameters
 
 
 @dataclass(frozen=True)
@@ -100,10 +94,6 @@ class Runner:
             conn = self._connection()
             if self._abortable is not None:
                 self._abortable.token = cancel
-            extra: dict[str, Any] = {}
-            incremental = ENGINE_TAKES_CHANGES and not request.full
-            if incremental:
-                extra = {"changed_dirs": request.dirs, "changed_trees": request.trees}
             result = backup(
                 conn.repo,
                 folders,
@@ -111,11 +101,11 @@ class Runner:
                 cancel=cancel,
                 exclude=exclude,
                 threads=threads,
-                **extra,
+                changed_dirs=None if request.full else request.dirs,
+                changed_trees=() if request.full else request.trees,
             )
             # The engine may have fallen back to a full scan: then the whole report is new.
-            took = incremental and result.incremental
-            return Ran(OutcomeKind.DONE, result, incremental=took)
+            return Ran(OutcomeKind.DONE, result, incremental=result.incremental)
         except Cancelled:
             return Ran(OutcomeKind.CANCELLED)
         except SubscriptionLocked as exc:
