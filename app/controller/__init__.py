@@ -7,8 +7,13 @@ Modules, one job each: `facade` (the `Controller`), `signin`, `keys` (key and re
 `folders`, `protection`, `account_status`, `service_calls` (export, delete, updates),
 `account_changes` (password, this PC's name, consents) and `restore_session`. Import from this
 package; the split is an inside matter.
+
+The errors of the layers below that reach a window (the sign-in state, the keychain, starting at
+sign-in, the service's refusals) are exported here too, so the GUI can word each one without
+importing those layers itself.
 """
 
+from app.connect import NotInitialised, NotLoggedIn
 from app.controller.account_changes import (
     NOT_ACCEPTED,
     WRONG_CURRENT,
@@ -32,6 +37,9 @@ from app.controller.restore_session import (
 )
 from app.controller.service_calls import ServiceLacksFeature, UpdateInfo
 from app.controller.signin import Setup, SignedIn
+from app.platform.autostart import AutostartError
+from app.platform.keystore import KeystoreError
+from app.storage.http import ServiceRefused
 
 __all__ = [
     "FOLDER_SIZE_BUDGET_S",
@@ -39,18 +47,23 @@ __all__ = [
     "WRONG_CURRENT",
     "AccountStatus",
     "AccountWarning",
+    "AutostartError",
     "Consent",
     "Controller",
     "Device",
     "Entry",
     "FolderSize",
+    "KeystoreError",
     "KitSaved",
+    "NotInitialised",
+    "NotLoggedIn",
     "PasswordChanged",
     "PasswordRefused",
     "RestoreItem",
     "RestoreOutcome",
     "RestoreSession",
     "ServiceLacksFeature",
+    "ServiceRefused",
     "Setup",
     "SignedIn",
     "Snapshot",

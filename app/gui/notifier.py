@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from app.controller import AccountStatus, RestoreOutcome
-from app.gui.wording import STALE_AFTER, locked_sentence, parse_time, phase_name
+from app.gui.wording import STALE_AFTER, failure_sentence, locked_sentence, parse_time, phase_name
 from app.gui.wording_account import warning_sentence
 
 STALE_CHECK_MS = 3_600_000
@@ -42,12 +42,11 @@ class NoticePolicy:
         notices: list[Notice] = []
         phase = phase_name(state)
         if phase == "error" and self._phase != "error":
-            message = getattr(state, "message", None) or translate("Notifier", "unknown reason")
             notices.append(
                 Notice(
                     translate("Notifier", "Backup failed"),
                     translate("Notifier", "Keepsake could not finish the backup: {why}").format(
-                        why=message
+                        why=failure_sentence(state)
                     ),
                     True,
                 )
@@ -115,7 +114,7 @@ class NoticePolicy:
             notices.append(
                 Notice(
                     QCoreApplication.translate("Notifier", "Your Keepsake subscription"),
-                    warning_sentence(warning),
+                    warning_sentence(warning, status.lock_reason),
                     True,
                 )
             )

@@ -143,7 +143,7 @@ class SubscriptionPanel(QWidget):
             if widget is not None:
                 widget.deleteLater()
         for warning in status.warnings:
-            label = QLabel(warning_sentence(warning), self)
+            label = QLabel(warning_sentence(warning, status.lock_reason), self)
             label.setObjectName("warning")
             label.setWordWrap(True)
             self.warnings.addWidget(label)

@@ -1,7 +1,7 @@
 """The subscription in words: plan and state names, and the service's dated warnings.
 
-Warnings with a known code are worded here (so they are translated); an unknown code falls back
-to the service's own English sentence rather than being hidden.
+Warnings with a known code are worded here (so they are translated); an unknown code (a newer
+service) shows the service's own English sentence under a translated lead rather than being hidden.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ def state_sentence(status: AccountStatus) -> str:
     return translate("Account", "Active.")
 
 
-def warning_sentence(warning: AccountWarning) -> str:
+def warning_sentence(warning: AccountWarning, lock_reason: str | None = None) -> str:
+    """One dated warning of the service in the person's language. `lock_reason` is the account's
+    (`AccountStatus.lock_reason`): the data deletion is worded by why the account ended."""
     translate = QCoreApplication.translate
     when = parse_time(warning.date)
-    date = day(when) if when is not None else ""
     known = {
         "locked": translate(
             "Account",
@@ -53,15 +54,48 @@ def warning_sentence(warning: AccountWarning) -> str:
             "This free account expires on {date} unless a backup runs before then; its backups "
             "are deleted 30 days after it expires.",
         ),
-        "data_deletion": translate(
-            "Account", "Your backups will be deleted on {date} unless the subscription is renewed."
-        ),
+        "data_deletion": _deletion(lock_reason),
         "quota_nearly_full": translate("Account", "Your storage is nearly full."),
         "quota_full": translate(
             "Account", "Your storage is full: new and changed files are not backed up."
         ),
+        "damaged_packs": translate(
+            "Account",
+            "On {date} the Keepsake service found that part of your stored backup is damaged, "
+            "and it could not repair it. Some files may not be restorable from the backup.",
+        ),
     }
     text = known.get(warning.code)
     if text is None or (when is None and "{date}" in text):
-        return warning.message
-    return text.format(date=date)
+        return translate("Account", "Message from the Keepsake service: {message}").format(
+            message=warning.message
+        )
+    return text.format(date=day(when) if when is not None else "")
+
+
+def _deletion(lock_reason: str | None) -> str:
+    """The data deletion, by why the account ended; the date is when the backups are deleted."""
+    translate = QCoreApplication.translate
+    if lock_reason == "subscription_ended":
+        return translate(
+            "Account",
+            "The subscription has ended: your backups will be deleted on {date} unless it is "
+            "renewed before then.",
+        )
+    if lock_reason == "inactive":
+        return translate(
+            "Account",
+            "This free account expired after a long time without backups: its backups will be "
+            "deleted on {date}.",
+        )
+    if lock_reason == "deleted_by_owner":
+        return translate(
+            "Account",
+            "This account was deleted at its owner's request on {date}; its backups are being "
+            "deleted.",
+        )
+    # A service that sends no reason, or one this app does not know: true for every reason.
+    return translate(
+        "Account",
+        "Backup and restore are locked, and your backups are scheduled for deletion on {date}.",
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from watchdog.observers import Observer
@@ -240,7 +240,12 @@ class Protector:
                     self._poke.wait(self._real_wait(decision))
         except Exception:
             log.exception("the protection loop failed")
-            self.state.update(phase=Phase.ERROR, message="Protection stopped after an error")
+            self.state.update(
+                phase=Phase.ERROR,
+                message="Protection stopped after an error",
+                error=None,
+                retry_at=None,
+            )
         finally:
             self._runner.close()
             self._one_protector.release()
@@ -276,7 +281,13 @@ class Protector:
             folders = [Path(f) for f in self._settings.folders]
             exclude = hold_back(self._excluder, self._intake.held())
             started = self._clock.now()
-        self.state.update(phase=Phase.SCANNING, message="Looking for changes", current_file=None)
+        self.state.update(
+            phase=Phase.SCANNING,
+            message="Looking for changes",
+            current_file=None,
+            error=None,
+            retry_at=None,
+        )
         if not folders:
             ran = Ran(OutcomeKind.DONE)
         else:
@@ -339,16 +350,21 @@ class Protector:
     def _publish_waiting(self) -> None:
         """The state between runs, from the planner and the last outcome."""
         p = self._planner
+        now, mono = self._clock.now(), self._clock.monotonic()
+        last_error = self._last.error if self._last is not None else None
         phase, message = between_runs(
             p,
             self._last.kind if self._last is not None else None,
-            self._last.error if self._last is not None else None,
+            last_error,
             has_folders=bool(self._settings.folders),
             settling=self._intake.settling(),
-            now=self._clock.now(),
-            mono=self._clock.monotonic(),
+            now=now,
+            mono=mono,
             tz=self._tz,
         )
+        retry_at = None
+        if phase in (Phase.ERROR, Phase.OFFLINE) and p.retry_at is not None:
+            retry_at = now + timedelta(seconds=max(0.0, p.retry_at - mono))
         self.state.update(
             phase=phase,
             current_file=None,
@@ -365,4 +381,6 @@ class Protector:
             problems=self._coverage.unreadable_list() + self._intake.problems(),
             excluded_count=len(self._coverage.excluded),
             message=message,
+            error=last_error if phase is Phase.ERROR else None,
+            retry_at=retry_at,
         )

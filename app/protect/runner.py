@@ -120,11 +120,11 @@ class Runner:
         except OSError as exc:  # the profile's own files (index, keys): say which and why
             self.close()
             where = f" ({exc.filename})" if exc.filename else ""
-            return Ran(OutcomeKind.FAILED, error=KeepsakeError(f"{exc.strerror or exc}{where}"))
+            return Ran(OutcomeKind.FAILED, error=_caused(f"{exc.strerror or exc}{where}", exc))
         except Exception as exc:
             log.exception("backup run failed unexpectedly")
             self.close()
-            return Ran(OutcomeKind.FAILED, error=KeepsakeError(f"unexpected error: {exc}"))
+            return Ran(OutcomeKind.FAILED, error=_caused(f"unexpected error: {exc}", exc))
 
     def account_state(self) -> str | None:
         """The subscription state the service reports ("active", "overdue", "ended")."""
@@ -192,3 +192,11 @@ def _wrap_uploads(conn: Connection, bucket: TokenBucket) -> _Abortable | None:
     abortable = _Abortable(Throttled(inner, bucket=bucket))
     store.packs = abortable  # type: ignore[attr-defined]
     return abortable
+
+
+def _caused(message: str, cause: BaseException) -> KeepsakeError:
+    """A failure the protector reports in its own words, keeping the original (the app words an
+    OS error in the person's language from it)."""
+    error = KeepsakeError(message)
+    error.__cause__ = cause.with_traceback(None)  # kept for long: not with the run's frames
+    return error

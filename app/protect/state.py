@@ -56,6 +56,10 @@ class ProtectionState:
     # The engine-side detail for a status line ("Backing up 12 of 40 files", "Paused until
     # 14:00", "Offline — will retry in 30 s"); the GUI composes the friendly summary around it.
     message: str
+    # Phase ERROR: the failure itself, so the GUI can word it in the person's language (None
+    # when protection itself stopped), and when the next attempt is due (ERROR and OFFLINE).
+    error: BaseException | None = None
+    retry_at: datetime | None = None
 
     @classmethod
     def initial(cls) -> ProtectionState:

@@ -111,8 +111,28 @@
         <translation>Denne gratis konto udløber {date}, medmindre der tages en backup inden da; dens backups slettes 30 dage efter, at den er udløbet.</translation>
     </message>
     <message>
-        <source>Your backups will be deleted on {date} unless the subscription is renewed.</source>
-        <translation>Dine backups bliver slettet {date}, medmindre abonnementet fornyes.</translation>
+        <source>On {date} the Keepsake service found that part of your stored backup is damaged, and it could not repair it. Some files may not be restorable from the backup.</source>
+        <translation>Den {date} opdagede Keepsake-tjenesten, at en del af din gemte backup er beskadiget, og den kunne ikke reparere den. Nogle filer kan muligvis ikke gendannes fra backuppen.</translation>
+    </message>
+    <message>
+        <source>Message from the Keepsake service: {message}</source>
+        <translation>Besked fra Keepsake-tjenesten: {message}</translation>
+    </message>
+    <message>
+        <source>The subscription has ended: your backups will be deleted on {date} unless it is renewed before then.</source>
+        <translation>Abonnementet er ophørt: dine backups bliver slettet {date}, medmindre det fornyes inden da.</translation>
+    </message>
+    <message>
+        <source>This free account expired after a long time without backups: its backups will be deleted on {date}.</source>
+        <translation>Denne gratis konto er udløbet efter lang tid uden backup: dens backups bliver slettet {date}.</translation>
+    </message>
+    <message>
+        <source>This account was deleted at its owner&apos;s request on {date}; its backups are being deleted.</source>
+        <translation>Denne konto blev slettet {date} på ejerens anmodning; dens backups er ved at blive slettet.</translation>
+    </message>
+    <message>
+        <source>Backup and restore are locked, and your backups are scheduled for deletion on {date}.</source>
+        <translation>Backup og gendannelse er låst, og dine backups er planlagt til at blive slettet {date}.</translation>
     </message>
     <message>
         <source>Your storage is nearly full.</source>
@@ -268,6 +288,10 @@
     <message>
         <source>Delete my account and all backups</source>
         <translation>Slet min konto og alle backups</translation>
+    </message>
+    <message>
+        <source>The password is wrong; the account was not deleted.</source>
+        <translation>Adgangskoden er forkert; kontoen blev ikke slettet.</translation>
     </message>
 </context>
 <context>
@@ -633,10 +657,6 @@
 </context>
 <context>
     <name>Notifier</name>
-    <message>
-        <source>unknown reason</source>
-        <translation>ukendt årsag</translation>
-    </message>
     <message>
         <source>Backup failed</source>
         <translation>Backup mislykkedes</translation>
@@ -1586,6 +1606,14 @@
         <translation>Offline — Keepsake tager backup, så snart tjenesten kan nås</translation>
     </message>
     <message>
+        <source>Keepsake tries again {when}.</source>
+        <translation>Keepsake prøver igen {when}.</translation>
+    </message>
+    <message>
+        <source>protection stopped after an unexpected error. Quit Keepsake and start it again; the log folder (Settings, About) tells what happened.</source>
+        <translation>beskyttelsen stoppede efter en uventet fejl. Afslut Keepsake, og start programmet igen; logmappen (Indstillinger, Om) fortæller, hvad der skete.</translation>
+    </message>
+    <message>
         <source>the last backup failed</source>
         <translation>den seneste backup mislykkedes</translation>
     </message>
@@ -1695,6 +1723,102 @@
             <numerusform>for %n dag siden</numerusform>
             <numerusform>for %n dage siden</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Keepsake could not do that: {detail}</source>
+        <translation>Keepsake kunne ikke gøre det: {detail}</translation>
+    </message>
+    <message>
+        <source>This PC is not signed in to a Keepsake account. Sign in, then try again.</source>
+        <translation>Denne pc er ikke logget ind på en Keepsake-konto. Log ind, og prøv så igen.</translation>
+    </message>
+    <message>
+        <source>Keepsake is not set up on this PC yet: finish setting it up, or use the recovery kit of your backup.</source>
+        <translation>Keepsake er ikke sat op på denne pc endnu: gør opsætningen færdig, eller brug gendannelsessættet til din backup.</translation>
+    </message>
+    <message>
+        <source>The key to your backup is not on this PC: finish setting up Keepsake, or use your recovery kit.</source>
+        <translation>Nøglen til din backup findes ikke på denne pc: gør opsætningen af Keepsake færdig, eller brug dit gendannelsessæt.</translation>
+    </message>
+    <message>
+        <source>The current password is wrong; your password was not changed.</source>
+        <translation>Den nuværende adgangskode er forkert; din adgangskode blev ikke ændret.</translation>
+    </message>
+    <message>
+        <source>The service did not accept the new password ({detail}).</source>
+        <translation>Tjenesten godkendte ikke den nye adgangskode ({detail}).</translation>
+    </message>
+    <message>
+        <source>The Keepsake service cannot do this yet: it is older than this app.</source>
+        <translation>Keepsake-tjenesten kan ikke gøre dette endnu: den er ældre end dette program.</translation>
+    </message>
+    <message>
+        <source>This account is already in use on as many PCs as its plan allows. Sign out of Keepsake on a PC you no longer use, or choose a plan with more PCs.</source>
+        <translation>Denne konto bruges allerede på så mange pc&apos;er, som abonnementet tillader. Log ud af Keepsake på en pc, du ikke længere bruger, eller vælg et abonnement med flere pc&apos;er.</translation>
+    </message>
+    <message>
+        <source>Keepsake could not use this PC&apos;s keychain, where it keeps your sign-in and the key to your backup ({detail}). If the keychain is locked, unlock it and try again.</source>
+        <translation>Keepsake kunne ikke bruge pc&apos;ens nøglering, hvor dit login og nøglen til din backup gemmes ({detail}). Hvis nøgleringen er låst, så lås den op, og prøv igen.</translation>
+    </message>
+    <message>
+        <source>Keepsake could not check or change whether it starts when you sign in ({detail}).</source>
+        <translation>Keepsake kunne ikke tjekke eller ændre, om programmet starter, når du logger på ({detail}).</translation>
+    </message>
+    <message>
+        <source>Another Keepsake program on this PC is already backing up these folders (the Keepsake app, keepsake agent or keepsake backup). Quit it, or try again when it has finished.</source>
+        <translation>Et andet Keepsake-program på denne pc tager allerede backup af disse mapper (Keepsake-programmet, keepsake agent eller keepsake backup). Afslut det, eller prøv igen, når det er færdigt.</translation>
+    </message>
+    <message>
+        <source>That is not a recovery code: a recovery code has {length} letters and digits (2–7), like {example}.</source>
+        <translation>Det er ikke en gendannelseskode: en gendannelseskode har {length} bogstaver og cifre (2–7), fx {example}.</translation>
+    </message>
+    <message>
+        <source>The recovery kit could not be read ({detail}). Check that you chose the right file, or look for typing mistakes if you typed it in.</source>
+        <translation>Gendannelsessættet kunne ikke læses ({detail}). Tjek, at du har valgt den rigtige fil, eller se efter tastefejl, hvis du har skrevet det ind.</translation>
+    </message>
+    <message>
+        <source>For safety, nothing was written to {name} ({reason}).</source>
+        <translation>Af sikkerhedshensyn blev der ikke skrevet noget til {name} ({reason}).</translation>
+    </message>
+    <message>
+        <source>The list of backups from the Keepsake service does not match what this PC saw before, so Keepsake does not use it ({detail}).</source>
+        <translation>Listen over backups fra Keepsake-tjenesten passer ikke med det, denne pc har set før, så Keepsake bruger den ikke ({detail}).</translation>
+    </message>
+    <message>
+        <source>Keepsake could not find that ({detail}).</source>
+        <translation>Keepsake kunne ikke finde det ({detail}).</translation>
+    </message>
+    <message>
+        <source>Part of your stored backup is missing on the Keepsake service ({detail}).</source>
+        <translation>En del af din gemte backup mangler på Keepsake-tjenesten ({detail}).</translation>
+    </message>
+    <message>
+        <source>This backup was not saved: part of its data had not reached the Keepsake service, or had expired there. The next backup tries again.</source>
+        <translation>Denne backup blev ikke gemt: en del af dens data var ikke nået frem til Keepsake-tjenesten eller var udløbet der. Den næste backup prøver igen.</translation>
+    </message>
+    <message>
+        <source>This backup was not saved: the Keepsake service did not accept it ({detail}). The next backup tries again.</source>
+        <translation>Denne backup blev ikke gemt: Keepsake-tjenesten godkendte den ikke ({detail}). Den næste backup prøver igen.</translation>
+    </message>
+    <message>
+        <source>The Keepsake service did not accept that ({detail}).</source>
+        <translation>Keepsake-tjenesten godkendte det ikke ({detail}).</translation>
+    </message>
+    <message>
+        <source>That could not be done ({detail}); trying the same again will not help.</source>
+        <translation>Det kunne ikke lade sig gøre ({detail}); det hjælper ikke at prøve det samme igen.</translation>
+    </message>
+    <message>
+        <source>Keepsake had a problem with the place where your backup is stored ({detail}).</source>
+        <translation>Keepsake havde et problem med stedet, hvor din backup er gemt ({detail}).</translation>
+    </message>
+    <message>
+        <source>This PC reported a problem: {reason}.</source>
+        <translation>Pc&apos;en meldte om et problem: {reason}.</translation>
+    </message>
+    <message>
+        <source>There was a problem with {name}: {reason}.</source>
+        <translation>Der opstod et problem med {name}: {reason}.</translation>
     </message>
     <message>
         <source>a minute</source>

@@ -111,7 +111,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Your backups will be deleted on {date} unless the subscription is renewed.</source>
+        <source>On {date} the Keepsake service found that part of your stored backup is damaged, and it could not repair it. Some files may not be restorable from the backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message from the Keepsake service: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The subscription has ended: your backups will be deleted on {date} unless it is renewed before then.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This free account expired after a long time without backups: its backups will be deleted on {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This account was deleted at its owner&apos;s request on {date}; its backups are being deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup and restore are locked, and your backups are scheduled for deletion on {date}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -267,6 +287,10 @@
     </message>
     <message>
         <source>Delete my account and all backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password is wrong; the account was not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -633,10 +657,6 @@
 </context>
 <context>
     <name>Notifier</name>
-    <message>
-        <source>unknown reason</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Backup failed</source>
         <translation type="unfinished"></translation>
@@ -1586,6 +1606,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Keepsake tries again {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>protection stopped after an unexpected error. Quit Keepsake and start it again; the log folder (Settings, About) tells what happened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>the last backup failed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1695,6 +1723,102 @@
             <numerusform>%n day ago</numerusform>
             <numerusform>%n days ago</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Keepsake could not do that: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This PC is not signed in to a Keepsake account. Sign in, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keepsake is not set up on this PC yet: finish setting it up, or use the recovery kit of your backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key to your backup is not on this PC: finish setting up Keepsake, or use your recovery kit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The current password is wrong; your password was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The service did not accept the new password ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Keepsake service cannot do this yet: it is older than this app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This account is already in use on as many PCs as its plan allows. Sign out of Keepsake on a PC you no longer use, or choose a plan with more PCs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keepsake could not use this PC&apos;s keychain, where it keeps your sign-in and the key to your backup ({detail}). If the keychain is locked, unlock it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keepsake could not check or change whether it starts when you sign in ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another Keepsake program on this PC is already backing up these folders (the Keepsake app, keepsake agent or keepsake backup). Quit it, or try again when it has finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is not a recovery code: a recovery code has {length} letters and digits (2–7), like {example}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recovery kit could not be read ({detail}). Check that you chose the right file, or look for typing mistakes if you typed it in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For safety, nothing was written to {name} ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The list of backups from the Keepsake service does not match what this PC saw before, so Keepsake does not use it ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keepsake could not find that ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Part of your stored backup is missing on the Keepsake service ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup was not saved: part of its data had not reached the Keepsake service, or had expired there. The next backup tries again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup was not saved: the Keepsake service did not accept it ({detail}). The next backup tries again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Keepsake service did not accept that ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That could not be done ({detail}); trying the same again will not help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keepsake had a problem with the place where your backup is stored ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This PC reported a problem: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There was a problem with {name}: {reason}.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>a minute</source>

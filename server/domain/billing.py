@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from server.db.models import Account, Plan
 from server.errors import BadRequest, Conflict
 from server.policy import subscription
-from server.policy.subscription import Standing
+from server.policy.subscription import SUBSCRIPTION_ENDED, Standing
 
 from .accounts import standing_of
 
 PaymentState = Literal["paid", "overdue", "ended"]
-SUBSCRIPTION_ENDED = "subscription_ended"
 
 
 @dataclass(frozen=True)

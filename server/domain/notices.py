@@ -22,6 +22,7 @@ from server.clock import iso
 from server.db.engine import Database
 from server.db.models import Account, NoticeSent
 from server.mail import Mailer
+from server.policy import subscription
 from server.policy.subscription import Notice
 
 from . import quota_alerts
@@ -33,11 +34,11 @@ STALE_CLAIM = timedelta(hours=1)
 BATCH = 200
 GIVE_UP_AFTER = 3  # failures in a row: the mail server is down; the next run tries again
 SUBJECTS = {
-    "payment_due": "Keepsake: payment is due by {day}",
-    "locked": "Keepsake: backup and restore are locked",
-    "inactivity_expiry": "Keepsake: your free account expires on {day}",
-    "data_deletion": "Keepsake: your backups will be deleted on {day}",
-    "damaged_packs": "Keepsake: part of your stored backup is damaged",
+    subscription.PAYMENT_DUE: "Keepsake: payment is due by {day}",
+    subscription.LOCKED: "Keepsake: backup and restore are locked",
+    subscription.INACTIVITY_EXPIRY: "Keepsake: your free account expires on {day}",
+    subscription.DATA_DELETION: "Keepsake: your backups will be deleted on {day}",
+    subscription.DAMAGED_PACKS: "Keepsake: part of your stored backup is damaged",
     quota_alerts.NEARLY_FULL: "Keepsake: your backup storage is nearly full",
     quota_alerts.FULL: "Keepsake: your backup storage is full",
 }

@@ -14,12 +14,12 @@ from server.db.engine import Database
 from server.db.models import Account
 from server.policy import quota
 from server.policy.quota import Crossings
-from server.policy.subscription import Notice
+from server.policy.subscription import QUOTA_FULL, QUOTA_NEARLY_FULL, Notice
 
 from .accounts import require_account, terms_of
 from .sets import usage_bytes
 
-NEARLY_FULL, FULL = "quota_nearly_full", "quota_full"
+NEARLY_FULL, FULL = QUOTA_NEARLY_FULL, QUOTA_FULL
 
 
 def stored(account: Account) -> Crossings:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from server.clock import as_utc, iso
 from server.db.models import Account, BackupSet, Pack
-from server.policy.subscription import Notice
+from server.policy.subscription import DAMAGED_PACKS, Notice
 
 from . import quota_alerts
 from .accounts import active_devices, standing_of, terms_of
@@ -33,7 +33,7 @@ def dated_warnings(
     if damaged and since is not None:
         warnings.append(
             Notice(
-                "damaged_packs",
+                DAMAGED_PACKS,
                 since,
                 f"{damaged} stored pack(s) failed the service's integrity check and no good copy "
                 "could repair them; run a verify in the app, which uploads what is missing again.",

@@ -18,7 +18,33 @@ from datetime import datetime, timedelta
 from server.clock import iso
 
 ACTIVE, OVERDUE, ENDED = "active", "overdue", "ended"
+# Why backup and restore are locked (`Standing.lock_reason`); an ended subscription is locked for
+# its end reason (stored on the account), one of END_REASONS.
+PAYMENT_OVERDUE = "payment_overdue"
+SUBSCRIPTION_ENDED = "subscription_ended"  # ended by billing: cancelled or unpaid for good
+INACTIVE = "inactive"  # a FREE account expired without backup activity
 OWNER_DELETED = "deleted_by_owner"
+END_REASONS = (SUBSCRIPTION_ENDED, INACTIVE, OWNER_DELETED)
+
+# The codes of the dated warnings (`Notice.code`) an account status carries. The app words each
+# code in the person's language and shows the English `message` only for a code it does not
+# know, so a new code here needs its wording in the app (tests/gui checks every one).
+LOCKED = "locked"
+PAYMENT_DUE = "payment_due"
+INACTIVITY_EXPIRY = "inactivity_expiry"
+DATA_DELETION = "data_deletion"
+QUOTA_NEARLY_FULL = "quota_nearly_full"  # server.domain.quota_alerts
+QUOTA_FULL = "quota_full"  # server.domain.quota_alerts
+DAMAGED_PACKS = "damaged_packs"  # server.domain.status
+WARNING_CODES = (
+    LOCKED,
+    PAYMENT_DUE,
+    INACTIVITY_EXPIRY,
+    DATA_DELETION,
+    QUOTA_NEARLY_FULL,
+    QUOTA_FULL,
+    DAMAGED_PACKS,
+)
 WARN_BEFORE = timedelta(days=14)
 DELETE_AFTER_END = timedelta(days=30)
 
@@ -76,27 +102,27 @@ def inactivity_expiry(terms: Terms, facts: Facts) -> datetime | None:
 
 def standing(terms: Terms, facts: Facts, now: datetime) -> Standing:
     if facts.state == ENDED:
-        return _ended(facts.state_since, facts.end_reason or "subscription_ended")
+        return _ended(facts.state_since, facts.end_reason or SUBSCRIPTION_ENDED)
     expiry = inactivity_expiry(terms, facts)
     if expiry is not None and now >= expiry:
-        return _ended(expiry, "inactive")
+        return _ended(expiry, INACTIVE)
 
     warnings: list[Notice] = []
     overdue_since = _overdue_since(facts)
     if overdue_since is not None and now >= overdue_since:
         warnings.append(
             Notice(
-                "locked",
+                LOCKED,
                 overdue_since,
                 f"Backup and restore are locked since {_day(overdue_since)}: payment is overdue. "
                 "Nothing is deleted while the subscription is only overdue.",
             )
         )
-        return Standing(OVERDUE, overdue_since, "payment_overdue", None, tuple(warnings))
+        return Standing(OVERDUE, overdue_since, PAYMENT_OVERDUE, None, tuple(warnings))
     if overdue_since is not None and now >= overdue_since - WARN_BEFORE:
         warnings.append(
             Notice(
-                "payment_due",
+                PAYMENT_DUE,
                 overdue_since,
                 f"Payment is due by {_day(overdue_since)}; backup and restore lock after that.",
             )
@@ -104,7 +130,7 @@ def standing(terms: Terms, facts: Facts, now: datetime) -> Standing:
     if expiry is not None and now >= expiry - WARN_BEFORE:
         warnings.append(
             Notice(
-                "inactivity_expiry",
+                INACTIVITY_EXPIRY,
                 expiry,
                 f"This free account expires on {_day(expiry)} unless a backup runs before then; "
                 f"its backups are deleted {DELETE_AFTER_END.days} days after it expires.",
@@ -125,11 +151,11 @@ def _overdue_since(facts: Facts) -> datetime | None:
 def _ended(since: datetime, reason: str) -> Standing:
     delete_at = since if reason == OWNER_DELETED else since + DELETE_AFTER_END
     why = {
-        "inactive": "this free account expired after a long time without backups",
+        INACTIVE: "this free account expired after a long time without backups",
         OWNER_DELETED: "the account owner asked for its deletion",
     }.get(reason, "the subscription ended")
     notice = Notice(
-        "data_deletion",
+        DATA_DELETION,
         delete_at,
         f"Backup and restore are locked since {_day(since)} because {why}; "
         f"the backups will be deleted on {_day(delete_at)}.",

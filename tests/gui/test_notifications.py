@@ -4,6 +4,7 @@ state in one sentence."""
 
 from __future__ import annotations
 
+import errno
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -54,9 +55,11 @@ def test_successful_backups_are_never_announced(qapp: object) -> None:
 
 def test_a_failure_is_told_once_until_it_recovers(qapp: object) -> None:
     policy = NoticePolicy()
-    failed = replace(IDLE, phase=Phase.ERROR, message="the disk was unplugged")
+    unplugged = OSError(errno.ENODEV, "No such device", "/media/usb")
+    failed = replace(IDLE, phase=Phase.ERROR, message="the disk was unplugged", error=unplugged)
     told = policy.on_state(failed, NOW)
-    assert [n.title for n in told] == ["Backup failed"] and "unplugged" in told[0].text
+    assert [n.title for n in told] == ["Backup failed"]
+    assert "No such device" in told[0].text and "/media/usb" in told[0].text
     assert policy.on_state(failed, NOW) == []
     policy.on_state(IDLE, NOW)
     assert len(policy.on_state(failed, NOW)) == 1

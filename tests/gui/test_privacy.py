@@ -110,7 +110,13 @@ def test_a_service_without_the_endpoint_gives_a_clear_error(
         controller.export_my_data(tmp_path / "x.json")
     tab = privacy_tab(qtbot, controller, Bridge())
     tab.export_to(tmp_path / "x.json")
-    qtbot.waitUntil(lambda: "cannot export your data yet" in tab.message.text(), timeout=WAIT)
+    qtbot.waitUntil(  # the app's own sentence (translated), not the service's English
+        lambda: (
+            tab.message.text()
+            == "The Keepsake service cannot do this yet: it is older than this app."
+        ),
+        timeout=WAIT,
+    )
     assert tab.message.objectName() == "error"
     # No consent flags on that service: the statistics box is this PC's own setting, and says so.
     qtbot.waitUntil(lambda: tab.consents.note.text() == "This choice is saved on this PC.")

@@ -342,7 +342,10 @@ def test_offline_backs_off_and_resumes_without_sending_packs_again(
         wait_for(lambda: len(packs_on_service(direct)) >= 2, 30, "two packs uploaded")
         cable.unplug()
         wait_for(lambda: p.state.get().phase is Phase.OFFLINE, 30, "the offline state")
-        assert p.state.get().message.startswith("Offline — will retry in ")
+        offline = p.state.get()
+        assert offline.message.startswith("Offline — will retry in ")
+        assert offline.retry_at is not None and offline.retry_at > clock.now()
+        assert offline.error is None  # only a failure (phase ERROR) carries its error
         before = packs_on_service(direct)
         clock.advance(1)  # the first retry waits 2.5-5 s: not yet
         time.sleep(0.3)
@@ -591,3 +594,37 @@ def test_continuous_protection_can_be_turned_off_and_on(
     (docs / "after.txt").write_text("watched again")
     settled(p, last)
     assert "Documents/after.txt" in latest_state(profile, tmp_path)
+
+
+def test_a_failed_run_publishes_its_error_and_when_it_is_tried_again(
+    service: RunningService, tmp_path: Path, docs: Path
+) -> None:
+    """The app words the failure in the person's language from the error itself, so the state
+    carries it (an OS error inside the protector's own message), and the time of the retry."""
+    profile = signed_in_profile(service, tmp_path / "home", [docs])
+    (docs / "a.txt").write_text("a")
+    healthy = opener()
+    broken = {"on": True}
+
+    def open_connection(p: Profile) -> Connection:
+        if broken["on"]:
+            raise OSError(errno.EIO, "Input/output error", str(tmp_path / "home" / "index.db"))
+        return healthy(p)
+
+    clock = SteppedClock(MONDAY_8)
+    p = Protector(profile, clock=clock, tick=0.02, tz=UTC, open_connection=open_connection)
+    p.start()
+    try:
+        wait_for(lambda: p.state.get().phase is Phase.ERROR, 20, "the failure")
+        state = p.state.get()
+        assert isinstance(state.error, Exception) and isinstance(state.error.__cause__, OSError)
+        assert state.error.__cause__.errno == errno.EIO
+        assert state.error.__cause__.__traceback__ is None  # no frames of the run kept alive
+        assert "Input/output error" in state.message and "will retry in" in state.message
+        assert state.retry_at is not None and state.retry_at > clock.now()
+        broken["on"] = False
+        clock.advance(3600)
+        wait_for(lambda: idle(p) and p.state.get().last_snapshot_id is not None, 20, "a backup")
+        assert p.state.get().error is None and p.state.get().retry_at is None
+    finally:
+        p.stop()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.controller import Controller
+from app.controller import Controller, ServiceRefused
 from app.gui.bridge import Bridge
 from app.gui.wording import error_sentence
 
@@ -85,4 +85,8 @@ class DeleteAccountDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
         self._check()
-        self.message.setText(error_sentence(exc))
+        if isinstance(exc, ServiceRefused) and exc.status == 403:  # the password did not match
+            text = self.tr("The password is wrong; the account was not deleted.")
+        else:
+            text = error_sentence(exc)
+        self.message.setText(text)
