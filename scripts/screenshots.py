@@ -4,8 +4,9 @@
 
 Runs the real app against a real local service on loopback, in a throw-away profile and home
 folder. Without a display it starts Xvfb (and `trayer`, so there is a system tray to show); the
-Debian packages `xvfb`, `trayer` and `libxcb-cursor0` provide them. PNGs go to `screenshots/`,
-which git ignores.
+Debian packages `xvfb`, `trayer`, `libxcb-cursor0` and the other X libraries Qt's xcb plugin
+loads (`libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-xkb1
+libxkbcommon-x11-0`) provide them. PNGs go to `screenshots/`, which git ignores.
 """
 
 from __future__ import annotations
@@ -276,9 +277,23 @@ def run(out: Path, language: str) -> None:
         s.wait(lambda: desktop.account.latest is not None and desktop.account.latest.locked)
         s.shot(desktop.windows.show_settings("account"), "settings-account-locked")
         s.shot(desktop.windows.status, "status-locked")
+        shoot_failure(s, desktop, data, home)
         desktop.quit()
         desktop.bridge.wait_idle()
     shutil.rmtree(work, ignore_errors=True)
+
+
+def shoot_failure(s: Shooter, desktop: object, data: Path, home: Path) -> None:
+    """A backup that fails for real (the storage is full), as the status line words it."""
+    admin(data, "set-payment", EMAIL, "--state", "paid")
+    admin(data, "set-plan", EMAIL, "PRO", "--quota-bytes", "1")
+    desktop.account.refresh()
+    s.wait(lambda: desktop.account.latest is not None and not desktop.account.latest.locked)
+    (home / "Documents/recipes.txt").write_bytes(b"pancakes, with blueberries and syrup")
+    desktop.actions.back_up_now.trigger()
+    s.wait(lambda: str(desktop.presence.state.phase) == "error")
+    desktop.windows.show_status()
+    s.shot(desktop.windows.status, "status-failed")
 
 
 def shoot_everyday(s: Shooter, desktop: object) -> None:
@@ -348,8 +363,9 @@ def shoot_account_changes(s: Shooter, window: object) -> None:
     password.new.setText("password1")
     password.confirm.setText("password1")
     password.current.setText(PASSWORD)
+    shown = password.message.text()
     password.submit()
-    s.wait(lambda: password.buttons.isEnabled() and "common" in password.message.text())
+    s.wait(lambda: password.buttons.isEnabled() and password.message.text() not in ("", shown))
     s.shot(password, "password-dialog-common-password")
     password.close()
     window.show_tab("account")

@@ -148,6 +148,9 @@ class StatusWindow(QWidget):
     def bring_forward(self) -> None:
         self.adjustSize()
         self.show()
+        # A wrapped sentence that changed while the window was hidden is only measured once the
+        # window is shown at its width: grow again then, so no line is cut off.
+        self._fit()
         self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         self.raise_()
         self.activateWindow()

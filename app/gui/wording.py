@@ -106,16 +106,7 @@ def summarize(state: Any, now: datetime) -> Summary:
         )
         return Summary(Look.OFFLINE, text, _last_line(last, now), None)
     if phase == "error":
-        text = translate("Wording", "Needs attention — {problem}").format(
-            problem=failure_sentence(state)
-        )
-        detail = _last_line(last, now)
-        retry_at = getattr(state, "retry_at", None)
-        if retry_at is not None:
-            detail += " " + translate("Wording", "Keepsake tries again {when}.").format(
-                when=clock_time(retry_at, now)
-            )
-        return Summary(Look.ATTENTION, text, detail, None)
+        return _failed(state, last, now)
     if last is None:
         return Summary(
             Look.ATTENTION,
@@ -137,6 +128,34 @@ def summarize(state: Any, now: datetime) -> Summary:
     return Summary(Look.ATTENTION if problems else Look.PROTECTED, text, detail, None)
 
 
+def _failed(state: Any, last: datetime | None, now: datetime) -> Summary:
+    """Phase "error": a short headline (it is also the tooltip); why, and what happens next,
+    below it."""
+    translate = QCoreApplication.translate
+    error = getattr(state, "error", None)
+    retry_at = getattr(state, "retry_at", None)
+    if isinstance(error, BaseException) or retry_at is not None:
+        text = translate("Wording", "Needs attention — the last backup failed")
+        why = error_sentence(error) if isinstance(error, BaseException) else ""
+    else:
+        text = translate(
+            "Wording", "Needs attention — protection stopped after an unexpected error"
+        )
+        why = translate(
+            "Wording",
+            "Quit Keepsake and start it again; the log folder (Settings, About) tells what "
+            "happened.",
+        )
+    lines = [why, _last_line(last, now)]
+    if retry_at is not None:
+        lines.append(
+            translate("Wording", "Keepsake tries again {when}.").format(
+                when=clock_time(retry_at, now)
+            )
+        )
+    return Summary(Look.ATTENTION, text, " ".join(line for line in lines if line), None)
+
+
 def failure_sentence(state: Any) -> str:
     """Why protection needs attention (phase "error"), in the person's language: the failure
     itself where the engine reported one, else what the state says happened."""
@@ -146,11 +165,7 @@ def failure_sentence(state: Any) -> str:
         return error_sentence(error)
     if getattr(state, "retry_at", None) is not None:
         return translate("Wording", "the last backup failed")
-    return translate(
-        "Wording",
-        "protection stopped after an unexpected error. Quit Keepsake and start it again; the "
-        "log folder (Settings, About) tells what happened.",
-    )
+    return translate("Wording", "protection stopped after an unexpected error")
 
 
 def _working(state: Any, phase: str) -> Summary:

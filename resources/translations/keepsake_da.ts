@@ -1610,16 +1610,24 @@
         <translation>Keepsake prøver igen {when}.</translation>
     </message>
     <message>
-        <source>protection stopped after an unexpected error. Quit Keepsake and start it again; the log folder (Settings, About) tells what happened.</source>
-        <translation>beskyttelsen stoppede efter en uventet fejl. Afslut Keepsake, og start programmet igen; logmappen (Indstillinger, Om) fortæller, hvad der skete.</translation>
+        <source>Needs attention — the last backup failed</source>
+        <translation>Kræver opmærksomhed — den seneste backup mislykkedes</translation>
+    </message>
+    <message>
+        <source>Needs attention — protection stopped after an unexpected error</source>
+        <translation>Kræver opmærksomhed — beskyttelsen stoppede efter en uventet fejl</translation>
+    </message>
+    <message>
+        <source>Quit Keepsake and start it again; the log folder (Settings, About) tells what happened.</source>
+        <translation>Afslut Keepsake, og start programmet igen; logmappen (Indstillinger, Om) fortæller, hvad der skete.</translation>
+    </message>
+    <message>
+        <source>protection stopped after an unexpected error</source>
+        <translation>beskyttelsen stoppede efter en uventet fejl</translation>
     </message>
     <message>
         <source>the last backup failed</source>
         <translation>den seneste backup mislykkedes</translation>
-    </message>
-    <message>
-        <source>Needs attention — {problem}</source>
-        <translation>Kræver opmærksomhed — {problem}</translation>
     </message>
     <message>
         <source>Not backed up yet</source>

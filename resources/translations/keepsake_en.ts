@@ -1610,15 +1610,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>protection stopped after an unexpected error. Quit Keepsake and start it again; the log folder (Settings, About) tells what happened.</source>
+        <source>Needs attention — the last backup failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs attention — protection stopped after an unexpected error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit Keepsake and start it again; the log folder (Settings, About) tells what happened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>protection stopped after an unexpected error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>the last backup failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Needs attention — {problem}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

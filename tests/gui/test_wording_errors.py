@@ -251,13 +251,15 @@ def test_a_failed_protection_run_is_worded_from_the_error_itself(
     )
     english = summarize(failed, now)
     danish = in_danish(summarize, failed, now)
-    assert danish.sentence != english.sentence
+    assert english.sentence == "Needs attention — the last backup failed"  # also the tooltip
+    assert danish.sentence == "Kræver opmærksomhed — den seneste backup mislykkedes"
     assert "will retry" not in danish.sentence + danish.detail
-    assert "No space left on device" in danish.sentence  # the OS's own words, as a detail
-    assert "index.db" in danish.sentence
+    assert "No space left on device" in danish.detail  # the OS's own words, as a detail
+    assert "index.db" in danish.detail
     assert "Keepsake tries again" in english.detail and "Keepsake prøver igen" in danish.detail
 
     stopped = replace(
         failed, error=None, retry_at=None, message="Protection stopped after an error"
     )
-    assert "beskyttelsen stoppede" in in_danish(summarize, stopped, now).sentence
+    worded = in_danish(summarize, stopped, now)
+    assert "beskyttelsen stoppede" in worded.sentence and "Afslut Keepsake" in worded.detail
