@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QTranslator
 
 from app.controller import Controller
 from app.profile import Profile
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from app.gui.desktop import Desktop
     from tests.conftest import TestAccount
 
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
 PASSPHRASE = "a calm harbour at dawn 42"
 
 # Threads the engine names: the protector's loop, backup/restore pools, the uploader, and the
@@ -159,3 +161,21 @@ def ready_controller(
         return controller
 
     return make
+
+
+@pytest.fixture
+def in_danish(qapp: object) -> Iterator[Callable[..., Any]]:
+    """Calls a function with the Danish translation installed, and removes it again."""
+    application = QCoreApplication.instance()
+    assert application is not None
+    translator = QTranslator()
+    assert translator.load(str(TRANSLATIONS / "keepsake_da.qm"))
+
+    def call(function: Callable[..., Any], *args: Any) -> Any:
+        application.installTranslator(translator)
+        try:
+            return function(*args)
+        finally:
+            application.removeTranslator(translator)
+
+    yield call

@@ -4,13 +4,11 @@ worded by why the account ended, and an unknown code still shows, under a transl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
 from pytestqt.qtbot import QtBot
 
 from app.controller import AccountWarning, Controller, _account_status
@@ -27,27 +25,8 @@ from server.policy.subscription import (
     WARNING_CODES,
 )
 
-FOLDER = Path(__file__).resolve().parents[2] / "resources" / "translations"
 DATE = "2026-05-20T00:00:00Z"
 SAID = "The service's own English sentence about this."
-
-
-@pytest.fixture
-def in_danish(qapp: object) -> Iterator[Callable[..., Any]]:
-    """Calls a function with the Danish translation installed, and removes it again."""
-    application = QCoreApplication.instance()
-    assert application is not None
-    translator = QTranslator()
-    assert translator.load(str(FOLDER / "keepsake_da.qm"))
-
-    def call(function: Callable[..., Any], *args: Any) -> Any:
-        application.installTranslator(translator)
-        try:
-            return function(*args)
-        finally:
-            application.removeTranslator(translator)
-
-    yield call
 
 
 # Every code, and the data deletion once more for each reason an account can end.

@@ -10,11 +10,9 @@ import importlib
 import os
 import pkgutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
 
 import app
 from app.commands.io import InputError
@@ -52,7 +50,6 @@ from app.core.runlock import AlreadyRunning
 from app.gui.wording import error_sentence
 from app.storage.http import NotSent, ServiceUnavailable
 
-FOLDER = Path(__file__).resolve().parents[2] / "resources" / "translations"
 DANISH_FALLBACK = "Keepsake kunne ikke gøre det: "
 
 # Errors that never reach a window: only the terminal commands raise them.
@@ -118,24 +115,6 @@ CASES: list[tuple[KeepsakeError, str | None]] = [
     ),
     (InvalidRecoveryCode(), "ABCDE-FGHIJ-KLMNO-PQRST-UVWXYZ"),
 ]
-
-
-@pytest.fixture
-def in_danish(qapp: object) -> Iterator[Callable[..., Any]]:
-    """Calls a function with the Danish translation installed, and removes it again."""
-    application = QCoreApplication.instance()
-    assert application is not None
-    translator = QTranslator()
-    assert translator.load(str(FOLDER / "keepsake_da.qm"))
-
-    def call(function: Callable[..., Any], *args: Any) -> Any:
-        application.installTranslator(translator)
-        try:
-            return function(*args)
-        finally:
-            application.removeTranslator(translator)
-
-    yield call
 
 
 @pytest.mark.parametrize(
