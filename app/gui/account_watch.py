@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.controller import AccountStatus, Controller, Device
 from app.gui.bridge import Bridge, OnDone, OnError
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 REFRESH_MS = 15 * 60 * 1000
 

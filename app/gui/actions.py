@@ -15,7 +15,8 @@ from PySide6.QtGui import QAction
 
 from app.controller import AccountStatus, Controller, pause_until_tomorrow
 from app.gui.bridge import Bridge
-from app.gui.wording import error_sentence, phase_name
+from app.gui.wording_errors import error_sentence
+from app.gui.wording_status import phase_name
 
 
 class Actions(QObject):

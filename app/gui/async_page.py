@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QWizard, QWizardPage
 
 from app.gui.bridge import Bridge
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 
 class AsyncPage(QWizardPage):

@@ -100,7 +100,7 @@ class Desktop(QObject):
         self.account.start()
 
     def _start_failed(self, exc: BaseException) -> None:
-        from app.gui.wording import error_sentence
+        from app.gui.wording_errors import error_sentence
 
         if self.quitting:
             return  # a start refused because Keepsake is quitting is no news

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.controller import Controller
 from app.gui.bridge import Bridge
 from app.gui.kit_form import default_kit_path
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 
 class ImportDialog(QDialog):

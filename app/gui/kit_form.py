@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.controller import Controller, KitSaved
 from app.gui.bridge import Bridge
 from app.gui.passphrase import strength
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 KIT_FILE_NAME = "Keepsake recovery kit.json"
 

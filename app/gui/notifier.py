@@ -15,8 +15,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from app.controller import AccountStatus, RestoreOutcome
-from app.gui.wording import STALE_AFTER, failure_sentence, locked_sentence, parse_time, phase_name
+from app.gui.wording import locked_sentence, parse_time
 from app.gui.wording_account import warning_sentence
+from app.gui.wording_status import STALE_AFTER, failure_sentence, phase_name
 
 STALE_CHECK_MS = 3_600_000
 

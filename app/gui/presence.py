@@ -13,7 +13,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.controller import AccountStatus
-from app.gui.wording import Look, Summary, locked_sentence, summarize
+from app.gui.wording import locked_sentence
+from app.gui.wording_status import Look, Summary, summarize
 
 REFRESH_MS = 30_000
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.controller import Device
 from app.gui.account_watch import AccountWatch
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 MAX_NAME = 100  # the service's limit, so the field stops where the service would refuse
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 
-from app.gui.wording import Look
+from app.gui.wording_status import Look
 
 
 def resource_dir() -> Path:

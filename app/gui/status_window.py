@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.gui.actions import Actions
 from app.gui.presence import Presence
 from app.gui.resources import app_icon, state_icon
-from app.gui.wording import Summary
+from app.gui.wording_status import Summary
 
 
 def _button(action_text: str, parent: QWidget) -> QPushButton:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from app.gui.actions import Actions
 from app.gui.presence import Presence
 from app.gui.resources import state_icon
-from app.gui.wording import Summary
+from app.gui.wording_status import Summary
 
 
 class Tray(QObject):

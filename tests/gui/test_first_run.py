@@ -16,7 +16,7 @@ from app.controller import Controller
 from app.gui.desktop import Desktop
 from app.gui.firstrun.context import FOLDERS, IMPORT, KIT, RESTORE_OFFER, SUMMARY
 from app.gui.firstrun.wizard import FirstRunWizard
-from app.gui.wording import Look
+from app.gui.wording_status import Look
 from tests.gui.conftest import PASSPHRASE, write_files
 from tests.support.service import RunningService
 

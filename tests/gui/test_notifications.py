@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.controller import AccountStatus, AccountWarning, RestoreOutcome
 from app.gui.notifier import NoticePolicy
-from app.gui.wording import Look, summarize
+from app.gui.wording_status import Look, summarize
 from app.protect.state import Phase, Problem, ProtectionState
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ from app.gui.bridge import Bridge
 from app.gui.notifier import Notifier
 from app.gui.presence import Presence
 from app.gui.subscription_panel import SubscriptionPanel
-from app.gui.wording import Look
+from app.gui.wording_status import Look
 from app.protect.state import ProtectionState
 from tests.support.service import RunningService
 

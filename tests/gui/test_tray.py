@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.controller import Controller
 from app.gui.desktop import Desktop
-from app.gui.wording import Look
+from app.gui.wording_status import Look
 from tests.gui.conftest import engine_threads, write_files
 
 WAIT = 60_000

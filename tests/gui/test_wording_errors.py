@@ -47,7 +47,7 @@ from app.core.errors import (
 )
 from app.core.recoverykit import InvalidKit, InvalidRecoveryCode
 from app.core.runlock import AlreadyRunning
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 from app.storage.http import NotSent, ServiceUnavailable
 
 DANISH_FALLBACK = "Keepsake kunne ikke gøre det: "
@@ -214,7 +214,7 @@ def test_a_failed_protection_run_is_worded_from_the_error_itself(
     from dataclasses import replace
     from datetime import UTC, datetime, timedelta
 
-    from app.gui.wording import summarize
+    from app.gui.wording_status import summarize
     from app.protect.runner import _caused
     from app.protect.state import Phase, ProtectionState
 

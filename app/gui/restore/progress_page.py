@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 from app.controller import RestoreOutcome
 from app.core.progress import CancelToken, Progress
 from app.gui.restore.context import DONE, RestoreJob
-from app.gui.wording import error_sentence, size
+from app.gui.wording import size
+from app.gui.wording_errors import error_sentence
 
 CHANNEL = "restore"
 

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from app.controller import RestoreSession, Version
 from app.gui.bridge import Bridge
-from app.gui.wording import error_sentence, size, when_exactly
+from app.gui.wording import size, when_exactly
+from app.gui.wording_errors import error_sentence
 
 
 class VersionsDialog(QDialog):

@@ -23,7 +23,8 @@ from app.core.progress import CancelToken
 from app.gui.restore.context import WHERE, RestoreJob
 from app.gui.restore.tree_model import SnapshotTreeModel
 from app.gui.restore.versions_dialog import VersionsDialog
-from app.gui.wording import error_sentence, size, when_exactly
+from app.gui.wording import size, when_exactly
+from app.gui.wording_errors import error_sentence
 
 SEARCH_DELAY_MS = 300
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.controller import Snapshot
 from app.gui.restore.context import WHAT, RestoreJob
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 
 def local_day(moment: datetime) -> QDate:

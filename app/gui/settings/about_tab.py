@@ -21,7 +21,7 @@ from app.controller import Controller, UpdateInfo
 from app.gui.bridge import Bridge
 from app.gui.settings.draft import Draft
 from app.gui.settings.report_view import ReportView
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 from app.settings import Settings
 
 LANGUAGES = (("", "System"), ("en", "English"), ("da", "Dansk"))

@@ -13,7 +13,7 @@ from app.controller import Consent, Controller
 from app.core.errors import Retryable
 from app.gui.bridge import Bridge
 from app.gui.settings.draft import Draft
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 from app.settings import Settings
 
 TELEMETRY = "telemetry"

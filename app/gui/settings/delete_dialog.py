@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.controller import Controller, ServiceRefused
 from app.gui.bridge import Bridge
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 
 class DeleteAccountDialog(QDialog):

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.controller import Controller
 from app.gui.bridge import Bridge
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 from app.settings import Settings
 
 SAVE_DELAY_MS = 600

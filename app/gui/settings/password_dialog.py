@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.controller import WRONG_CURRENT, Controller, PasswordChanged, PasswordRefused
 from app.gui.bridge import Bridge
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 
 class ChangePasswordDialog(QDialog):

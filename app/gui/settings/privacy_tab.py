@@ -21,7 +21,7 @@ from app.gui.bridge import Bridge
 from app.gui.settings.consents_box import ConsentsBox
 from app.gui.settings.delete_dialog import DeleteAccountDialog
 from app.gui.settings.draft import Draft
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 
 class PrivacyTab(QWidget):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QTimeEdit, QVBoxLa
 from app.controller import Controller
 from app.gui.bridge import Bridge
 from app.gui.settings.draft import Draft
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 from app.settings import Settings
 
 

@@ -11,7 +11,7 @@ from app.gui.bridge import Bridge
 from app.gui.import_dialog import ImportDialog
 from app.gui.key_dialog import KeyDialog
 from app.gui.settings.password_dialog import ChangePasswordDialog
-from app.gui.wording import error_sentence
+from app.gui.wording_errors import error_sentence
 
 
 class SecurityTab(QWidget):
