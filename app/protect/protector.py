@@ -364,7 +364,9 @@ class Protector:
         )
         retry_at = None
         if phase in (Phase.ERROR, Phase.OFFLINE) and p.retry_at is not None:
-            retry_at = now + timedelta(seconds=max(0.0, p.retry_at - mono))
+            # Whole seconds: recomputed at every publish, it must not make an unchanged state
+            # look new to the listeners each time.
+            retry_at = (now + timedelta(seconds=max(0.0, p.retry_at - mono))).replace(microsecond=0)
         self.state.update(
             phase=phase,
             current_file=None,
