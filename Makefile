@@ -38,7 +38,7 @@ unit: install
 test: lint typecheck contracts unit
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py --runs 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,10 @@ backup, a day of edits then backup, full restore, single large-file restore. Eve
 hash-compared with the source; a tool that restores wrong data fails the run.
 
     python bench/run.py [--scale S] [--seed N] [--workdir DIR] [--out bench/results/NAME.json]
+                        [--runs N]
+
+With `--runs N` the whole run is repeated N times (a fresh tree, repositories and service each
+time) and each target is judged by the median of the N ratios (`summary.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 import gen_tree
 import report
+import summary
 from keepsake_side import Keepsake
 from measure import StepFailed, drop_caches, free_bytes
 from restic_side import Restic
@@ -179,21 +184,53 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warm", action="store_true", help="do not drop the page cache")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="whole runs, one after the other; then each target is judged by the median ratio",
+    )
+    parser.add_argument(
         "--require-targets",
         action="store_true",
         help="exit 3 when a target is missed (default: report only)",
     )
     args = parser.parse_args(argv)
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    if args.runs == 1:
+        return _one_run(args, args.out, args.workdir)
+    outs: list[Path] = []
+    for n in range(1, args.runs + 1):
+        print(f"=== run {n} of {args.runs}", flush=True)
+        out = None if args.out is None else args.out.with_name(f"{args.out.stem}-{n}.json")
+        workdir = None if args.workdir is None else args.workdir / f"run{n}"
+        code = _one_run(args, out, workdir, outs)
+        if code in (1, 2):
+            return code
+    print("\n" + summary.summarize(outs) + "\n", flush=True)
+    documents = [json.loads(path.read_text()) for path in outs]
+    missed = any(t.passed is False for t in summary.targets(documents))
+    return 3 if args.require_targets and missed else 0
+
+
+def _one_run(
+    args: argparse.Namespace,
+    out: Path | None,
+    workdir: Path | None,
+    outs: list[Path] | None = None,
+) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = args.out or BENCH / "results" / f"{stamp}-scale{args.scale:g}.json"
-    own_workdir = args.workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="keepsake-bench-")) if own_workdir else args.workdir
+    out = out or BENCH / "results" / f"{stamp}-scale{args.scale:g}.json"
+    if outs is not None:
+        outs.append(out)
+    own_workdir = workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="keepsake-bench-")) if workdir is None else workdir
     workdir.mkdir(parents=True, exist_ok=True)
     if any(workdir.iterdir()):
         print(f"error: work folder {workdir} is not empty", file=sys.stderr)
@@ -244,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if own_workdir and not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
-    if args.require_targets and any(r.passed is False for r in rows):
-        return 3
+    if outs is None and args.require_targets and any(r.passed is False for r in rows):
+        return 3  # several runs are judged together, by their medians (`main`)
     return 0
 
 

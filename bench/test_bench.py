@@ -12,6 +12,7 @@ from pathlib import Path
 import gen_tree
 import pytest
 import report
+import summary
 from measure import StepFailed, run_measured
 from steps import StepResult
 from verify import RestoreMismatch, compare_file, compare_tree, manifest
@@ -125,3 +126,25 @@ def test_table_compares_ratios_with_targets() -> None:
     assert "| No-change backup | 6.00 s | 10.00 s | 0.60× | ≤ 0.5× | **no** |" in (
         report.markdown(list(rows.values()))
     )
+
+
+def test_summary_judges_each_target_by_the_median_of_the_runs() -> None:
+    def document(initial: float, restore: float | None) -> dict[str, object]:
+        return {
+            "rows": [
+                {"step": "Initial backup", "target": 0.8, "ratio": initial},
+                {"step": "Full restore", "target": 1.0, "ratio": restore},
+                {"step": "Bytes added by the initial backup", "target": None, "ratio": 1.0},
+            ]
+        }
+
+    rows = summary.targets(
+        [document(0.75, 1.2), document(0.95, None), document(0.79, 0.9), document(0.7, 1.1)]
+    )
+    assert [r.step for r in rows] == ["Initial backup", "Full restore"]  # untargeted rows left out
+    initial, restore = rows
+    assert initial.median == pytest.approx(0.77) and initial.passed is True  # one run at 0.95
+    assert restore.ratios == (1.2, None, 0.9, 1.1)  # a run without the step keeps its column
+    assert restore.median == pytest.approx(1.1) and restore.passed is False
+    table = summary.markdown(rows, 4)
+    assert "| Full restore | 1.20× | — | 0.90× | 1.10× | **1.10×** | ≤ 1.0× | **no** |" in table
