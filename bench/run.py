@@ -213,9 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         code = _one_run(args, out, workdir, outs)
         if code in (1, 2):
             return code
-    print("\n" + summary.summarize(outs) + "\n", flush=True)
-    documents = [json.loads(path.read_text()) for path in outs]
-    missed = any(t.passed is False for t in summary.targets(documents))
+    judged = summary.targets([json.loads(path.read_text()) for path in outs])
+    print("\n" + summary.markdown(judged, len(outs)) + "\n", flush=True)
+    missed = any(t.passed is False for t in judged)
     return 3 if args.require_targets and missed else 0
 
 
