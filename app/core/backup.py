@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from app.core import heap
 from app.core.backup_commit import check_leftovers, commit_snapshot, iso_utc
 from app.core.backup_files import FileReader
 from app.core.backupstate import RunState
@@ -215,6 +216,7 @@ class _Run:
             state.flush()
             state.set_phase("uploading")
             packer.flush()
+            heap.release_free_memory()  # the packs and buffers are gone: the commit starts low
             state.set_phase("committing")
             done = commit_snapshot(
                 repo, sealer, root, dict(self.labelled), counts, versions_base=versions_base

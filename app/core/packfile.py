@@ -76,27 +76,42 @@ class PackWriter:
     def count(self) -> int:
         return len(self._entries)
 
-    def add(self, blob_id: bytes, blob_type: BlobType, sealed: bytes, raw_length: int) -> PackEntry:
-        """Append a sealed blob. Adding the same blob twice returns the first entry unchanged."""
+    def add(
+        self,
+        blob_id: bytes,
+        blob_type: BlobType,
+        sealed: bytes | tuple[bytes, ...],
+        raw_length: int,
+    ) -> PackEntry:
+        """Append a sealed blob, whole or in the parts `Sealer.seal_parts` made (kept as they
+        are, not joined). Adding the same blob twice returns the first entry unchanged."""
         if self._finished:
             raise RuntimeError("pack already finished")
         blob_type = BlobType(blob_type)
         if blob_type not in _PACKABLE or len(blob_id) != 32:
             raise ValueError("packs hold data and tree blobs, named by 32-byte ids")
-        if len(sealed) < SEAL_OVERHEAD or raw_length < 0:
+        parts = sealed if isinstance(sealed, tuple) else (sealed,)
+        length = sum(len(part) for part in parts)
+        if length < SEAL_OVERHEAD or raw_length < 0:
             raise ValueError("not a sealed blob")
         existing = self._by_id.get((blob_id, blob_type))
         if existing is not None:
             return existing
-        entry = PackEntry(blob_id, blob_type, self._size, len(sealed), raw_length)
-        self._parts.append(sealed)
+        entry = PackEntry(blob_id, blob_type, self._size, length, raw_length)
+        self._parts.extend(parts)
         self._entries.append(entry)
         self._by_id[(blob_id, blob_type)] = entry
-        self._size += len(sealed)
+        self._size += length
         return entry
 
     def finish(self) -> tuple[str, bytes, list[PackEntry]]:
         """Seal the header and return (pack id, pack bytes, entries). The writer is then spent."""
+        pack_id, parts, entries = self.finish_parts()
+        return pack_id, b"".join(parts), entries
+
+    def finish_parts(self) -> tuple[str, tuple[bytes, ...], list[PackEntry]]:
+        """Like `finish`, with the pack's bytes as its parts in order: an upload sends them as
+        they are, without holding the pack twice to join it."""
         if self._finished:
             raise RuntimeError("pack already finished")
         self._finished = True
@@ -111,9 +126,9 @@ class PackWriter:
             use_bin_type=True,
         )
         sealed_header = self._sealer.seal(BlobType.PACK_HEADER, self._id_bytes, header)
-        data = b"".join([*self._parts, sealed_header, _LEN.pack(len(sealed_header))])
+        parts = (*self._parts, sealed_header, _LEN.pack(len(sealed_header)))
         self._parts = []
-        return self.pack_id, data, list(self._entries)
+        return self.pack_id, parts, list(self._entries)
 
 
 def header_length(last4: bytes) -> int:

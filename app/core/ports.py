@@ -10,11 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+# A pack's bytes: whole, or in the parts it was built from, in order. Parts are sent as they are;
+# joining them first would hold a 16 MiB pack twice.
+PackBytes = bytes | tuple[bytes, ...]
+
 
 class PackStore(Protocol):
     """Where packs of one backup set live."""
 
-    def put_pack(self, pack_id: str, data: bytes) -> None:
+    def put_pack(self, pack_id: str, data: PackBytes) -> None:
         """Store a whole pack. Idempotent for identical bytes. Raises StorageError subclasses."""
 
     def get_pack(self, pack_id: str, start: int = 0, length: int | None = None) -> bytes:

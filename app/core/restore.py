@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core import heap
 from app.core.errors import IntegrityError, KeepsakeError, NotFound, UnsafePath
 from app.core.progress import Cancelled, CancelToken, Events, NoEvents, Progress
 from app.core.repository import Repository, SnapshotInfo
@@ -45,6 +46,7 @@ WRITERS = 2
 STREAM_WINDOW = 64  # chunks of a large file fetched at once, at most ...
 STREAM_BYTES = 8 * 1024 * 1024  # ... and about this many bytes
 STREAM_AHEAD = 2  # windows of a large file downloading while one is written
+TRIM_AFTER = 32 * 1024 * 1024  # restored bytes between handing free memory back (see heap.py)
 
 
 @dataclass
@@ -106,6 +108,7 @@ class _Restore:
         self._writer = FileWriter(repo, self._fetch_pool, self, self.cancel, limits)
         self._stamp = repo.clock.now().astimezone().strftime("%Y-%m-%d %H%M")
         self._total_files = 0
+        self._trimmer = heap.Trimmer(TRIM_AFTER)
         self._last_progress = -1.0
 
     def close(self) -> None:
@@ -267,6 +270,8 @@ class _Restore:
     def _count(
         self, *, files: int = 0, dirs: int = 0, size: int = 0, current: str | None = None
     ) -> None:
+        if size:
+            self._trimmer.finished_with(size)
         with self._lock:
             r = self.result
             r.files_restored += files

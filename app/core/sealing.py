@@ -194,6 +194,20 @@ class Sealer:
         compress: bool = True,
     ) -> bytes:
         """Compress (when it pays) and encrypt one blob, bound to its id and type."""
+        parts = self.seal_parts(blob_type, blob_id, plaintext, compress=compress)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def seal_parts(
+        self,
+        blob_type: BlobType,
+        blob_id: bytes,
+        plaintext: bytes | memoryview,
+        *,
+        compress: bool = True,
+    ) -> tuple[bytes, ...]:
+        """`seal`, as the pieces that make up the sealed blob, in order: a pack takes them as
+        they are, so a large blob's ciphertext is never copied into one buffer with its header
+        and tag (a copy of up to 8 MiB per chunk, held twice while it is made)."""
         blob_type = BlobType(blob_type)
         if not _check_id(blob_type, blob_id):
             raise ValueError(f"a {blob_type.name} blob id must be {_ID_SIZES[blob_type]} bytes")
@@ -209,15 +223,15 @@ class Sealer:
         if len(payload) < ONE_SHOT_MAX:
             # Small blobs (most files): one call; copying the payload behind the codec byte
             # costs less than setting up a streaming cipher.
-            return header + session.aead.encrypt(nonce, bytes((codec,)) + payload, aad)
+            return (header + session.aead.encrypt(nonce, bytes((codec,)) + payload, aad),)
         encryptor = Cipher(session.algorithm, modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(aad)
         # Streaming GCM encrypts the codec byte and the payload without concatenating them first:
-        # one copy of the payload (into the result) instead of two.
+        # the payload is copied once, into its ciphertext.
         head = encryptor.update(bytes((codec,)))
         body = encryptor.update(payload)
         tail = encryptor.finalize()
-        return b"".join((header, head, body, tail, encryptor.tag))
+        return (header + head, body, tail + encryptor.tag)
 
 
 def open_blob(

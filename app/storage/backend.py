@@ -7,8 +7,9 @@ StorageError family of `app.core.errors`: Retryable, Permanent, ObjectMissing.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from app.core.errors import Permanent
@@ -26,56 +27,103 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._
 class Body:
     """An upload's bytes, handed over in pieces so wrappers can pace or watch what goes out.
 
-    Iterating yields memoryview slices (no copies) and runs every gate before each piece. It can
-    be iterated again from the start, which is what a retry does. `len()` is the total size, so
-    an HTTP client sends it with a Content-Length rather than chunked.
+    The bytes may come in parts (a pack as it was built, blob by blob), which are never joined:
+    joining a 16 MiB pack would hold it twice. Iterating yields pieces of `piece` bytes (the last
+    one shorter): slices of a part where it is large enough, small parts copied together, so a
+    pack of tiny blobs costs no more socket writes than one of large ones. Every gate runs before
+    each piece. It can be iterated again from the start, which is what a retry does. `len()` is
+    the total size, so an HTTP client sends it with a Content-Length rather than chunked.
     """
 
-    __slots__ = ("_data", "_gates", "_piece")
+    __slots__ = ("_gates", "_parts", "_piece", "_size")
 
     def __init__(
-        self, data: bytes, *, piece: int = DEFAULT_PIECE, gates: tuple[Gate, ...] = ()
+        self,
+        data: bytes | Sequence[bytes],
+        *,
+        piece: int = DEFAULT_PIECE,
+        gates: tuple[Gate, ...] = (),
     ) -> None:
         if piece <= 0:
             raise ValueError("piece size must be positive")
-        self._data = data
+        parts = (data,) if isinstance(data, (bytes, bytearray, memoryview)) else tuple(data)
+        self._parts: tuple[bytes, ...] = parts
+        self._size = sum(len(part) for part in parts)
         self._piece = piece
         self._gates = gates
 
     @property
     def data(self) -> bytes:
-        """The whole content, for hashing; reading it runs no gate."""
-        return self._data
+        """The whole content in one buffer (joined when it came in parts); runs no gate."""
+        if len(self._parts) == 1 and isinstance(self._parts[0], bytes):
+            return self._parts[0]
+        return b"".join(self._parts)
 
     @property
     def piece(self) -> int:
         return self._piece
 
-    def __len__(self) -> int:
-        return len(self._data)
+    def sha256(self) -> str:
+        """Hex SHA-256 of the content, part by part (no joined copy); runs no gate."""
+        digest = hashlib.sha256()
+        for part in self._parts:
+            digest.update(part)
+        return digest.hexdigest()
 
-    def __iter__(self) -> Iterator[memoryview]:
-        view = memoryview(self._data)
-        for offset in range(0, len(view), self._piece):
-            chunk = view[offset : offset + self._piece]
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[memoryview | bytes]:
+        for chunk in self._pieces():
             for gate in self._gates:
                 gate(len(chunk))
             yield chunk
 
+    def _pieces(self) -> Iterator[memoryview | bytes]:
+        piece = self._piece
+        held: list[memoryview] = []  # the start of the next piece, from parts smaller than it
+        held_size = 0
+        for part in self._parts:
+            view = memoryview(part)
+            offset = 0
+            while offset < len(view):
+                if not held and len(view) - offset >= piece:
+                    yield view[offset : offset + piece]
+                    offset += piece
+                    continue
+                take = view[offset : offset + piece - held_size]
+                held.append(take)
+                held_size += len(take)
+                offset += len(take)
+                if held_size == piece:
+                    yield _joined(held)
+                    held, held_size = [], 0
+        if held:
+            yield _joined(held)
+
     def gated(self, gate: Gate, *, piece: int | None = None) -> Body:
         """The same bytes with one more gate, optionally cut into smaller pieces."""
         size = self._piece if piece is None else min(self._piece, piece)
-        return Body(self._data, piece=size, gates=(*self._gates, gate))
+        return Body(self._parts, piece=size, gates=(*self._gates, gate))
 
     def collect(self) -> bytes:
-        """Run the pieces through the gates and return the bytes (no copy when nothing gates)."""
+        """Run the pieces through the gates and return the bytes (no copy when nothing gates
+        and the content is one part)."""
         if not self._gates:
-            return self._data
+            return self.data
         return b"".join(self)
 
 
-def as_body(data: bytes | Body) -> Body:
-    return data if isinstance(data, Body) else Body(bytes(data))
+def _joined(views: list[memoryview]) -> memoryview | bytes:
+    return views[0] if len(views) == 1 else b"".join(views)
+
+
+def as_body(data: bytes | Sequence[bytes] | Body) -> Body:
+    if isinstance(data, Body):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return Body(bytes(data))
+    return Body(data)
 
 
 def check_name(name: str) -> str:

@@ -22,6 +22,7 @@ from app.core.ports import (
     CommitRequest,
     CommitResult,
     IndexEntry,
+    PackBytes,
     PackInfo,
     SnapshotEntry,
 )
@@ -138,7 +139,10 @@ class MemoryService:
 
     # PackStore
 
-    def put_pack(self, pack_id: str, data: bytes) -> None:
+    def put_pack(self, pack_id: str, data: PackBytes) -> None:
+        if isinstance(data, tuple):
+            data = b"".join(data)
+
         def run() -> None:
             _check_id(pack_id, "pack")
             now = self._clock.now()

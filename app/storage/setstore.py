@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import builtins
-import hashlib
 import re
 from typing import Any
 
@@ -20,6 +19,7 @@ from app.core.ports import (
     CommitRequest,
     CommitResult,
     IndexEntry,
+    PackBytes,
     PackInfo,
     SnapshotEntry,
 )
@@ -46,7 +46,7 @@ class ServicePacks:
 
     def put(self, name: str, data: bytes | Body) -> None:
         body = as_body(data)
-        digest = hashlib.sha256(body.data).hexdigest()
+        digest = body.sha256()
         headers = {"X-Content-SHA256": digest, "Content-Type": "application/octet-stream"}
         # Same id and same bytes is a no-op on the service, so an upload may always be resent.
         self._t.call(
@@ -148,8 +148,8 @@ class SetStore:
 
     # PackStore
 
-    def put_pack(self, pack_id: str, data: bytes) -> None:
-        self.packs.put(check_id(pack_id, "pack"), data)
+    def put_pack(self, pack_id: str, data: PackBytes) -> None:
+        self.packs.put(check_id(pack_id, "pack"), as_body(data))
 
     def get_pack(self, pack_id: str, start: int = 0, length: int | None = None) -> bytes:
         return self.packs.get(check_id(pack_id, "pack"), start, length)

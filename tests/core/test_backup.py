@@ -14,7 +14,7 @@ from app.core import backup_files
 from app.core import index as ix
 from app.core.backup import backup, folder_labels
 from app.core.errors import Retryable
-from app.core.ports import CommitRequest
+from app.core.ports import CommitRequest, PackBytes
 from app.core.progress import Cancelled, CancelToken, NoEvents, Progress
 from app.core.restore import restore
 from app.core.tree import NodeType
@@ -246,7 +246,7 @@ def test_cancelled_backup_commits_nothing_and_next_run_reuses_its_packs(tmp_path
     uploaded: list[str] = []
     real_put = service.put_pack
 
-    def put_then_maybe_cancel(pack_id: str, data: bytes) -> None:
+    def put_then_maybe_cancel(pack_id: str, data: PackBytes) -> None:
         real_put(pack_id, data)
         uploaded.append(pack_id)
         if len(uploaded) == 3:

@@ -18,6 +18,7 @@ from app.core import restore_flush, restore_trees
 from app.core.backup import backup
 from app.core.errors import Permanent
 from app.core.index import BlobLocation
+from app.core.ports import PackBytes
 from app.core.progress import Cancelled, CancelToken
 from app.core.repository import Repository
 from app.core.restore import restore
@@ -45,7 +46,7 @@ class CountingPacks:
         data = self.service.get_pack(pack_id, start, length)
         return data[: len(data) - self.cut] if self.cut and len(data) > 4096 else data
 
-    def put_pack(self, pack_id: str, data: bytes) -> None:
+    def put_pack(self, pack_id: str, data: PackBytes) -> None:
         self.service.put_pack(pack_id, data)
 
     def pack_size(self, pack_id: str) -> int | None:

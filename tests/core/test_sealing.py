@@ -215,3 +215,18 @@ def test_exhausted_session_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(int.from_bytes(_nonce_of(s), "big") <= 3 for s in sealed)
     for s in sealed:
         assert open_blob(KEYS, BlobType.DATA, blob_id, s) == data
+
+
+@pytest.mark.parametrize("size", [0, 100, 64 * 1024 - 30, 64 * 1024, 300_000])
+@pytest.mark.parametrize("random", [False, True])
+def test_sealed_parts_joined_open_like_a_sealed_blob(size: int, random: bool) -> None:
+    data = os.urandom(size) if random else (b"compressible text " * (size // 18 + 1))[:size]
+    blob_id = chunk_id(KEYS, data)
+    parts = SEALER.seal_parts(BlobType.DATA, blob_id, memoryview(data))
+    assert all(isinstance(p, bytes) for p in parts)
+    # A large incompressible blob is not copied together with its header and tag.
+    assert len(parts) == (3 if random and size >= 64 * 1024 else 1)
+    assert open_blob(KEYS, BlobType.DATA, blob_id, b"".join(parts)) == data
+    whole = SEALER.seal(BlobType.DATA, blob_id, data)
+    assert len(whole) == sum(len(p) for p in parts)  # same layout, other nonce
+    assert open_blob(KEYS, BlobType.DATA, blob_id, whole) == data
