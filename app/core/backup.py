@@ -29,7 +29,7 @@ from app.core.backup_files import FileReader
 from app.core.backupstate import RunState
 from app.core.carryover import Previous
 from app.core.incremental import Counts, FullScanNeeded, Hint, mark, refusal
-from app.core.indexhistory import LIVE_SNAPSHOT
+from app.core.indexhistory import EXACT_LIVE_SNAPSHOT, LIVE_SNAPSHOT
 from app.core.packer import LEASE_ASSUMED, Packer
 from app.core.progress import CancelToken, Events, NoEvents
 from app.core.repository import Repository, SnapshotInfo
@@ -218,10 +218,23 @@ class _Run:
             packer.flush()
             heap.release_free_memory()  # the packs and buffers are gone: the commit starts low
             state.set_phase("committing")
+            same_as = None  # a full scan that found the previous snapshot's tree, unchanged
+            if previous is not None and previous.record.root == root:
+                same_as = previous.snapshot_id if hint is None and not packer.uploaded else None
             done = commit_snapshot(
-                repo, sealer, root, dict(self.labelled), counts, versions_base=versions_base
+                repo,
+                sealer,
+                root,
+                dict(self.labelled),
+                counts,
+                versions_base=versions_base,
+                same_as=same_as,
             )
             repo.index.set_meta(LIVE_SNAPSHOT, done.snapshot_id)
+            # An incremental run's counts are a superset (see stage_carry_over); a full scan's,
+            # or ones reused from an exact count, are exact.
+            exact = done.snapshot_id if hint is None else None
+            repo.index.set_meta(EXACT_LIVE_SNAPSHOT, exact)
         except BaseException:
             token.cancel()  # stop the workers at their next safe point
             raise

@@ -16,6 +16,7 @@ from app.core import index as ix
 from app.core.errors import KeepsakeError
 from app.core.index import SnapshotRow
 from app.core.indexdelta import DELTA, FULL, new_index_id, seal_index
+from app.core.indexhistory import EXACT_LIVE_SNAPSHOT, LIVE_SNAPSHOT
 from app.core.ports import CommitRequest
 from app.core.repository import Repository, parse_time
 from app.core.sealing import Sealer
@@ -60,10 +61,22 @@ def commit_snapshot(
     counts: Mapping[str, int],
     *,
     versions_base: bool,
+    same_as: str | None = None,
 ) -> Committed:
-    """Commit the staged run as a new snapshot; the index changes only once the service agrees."""
+    """Commit the staged run as a new snapshot; the index changes only once the service agrees.
+
+    `same_as` names the previous snapshot when the new one has the very same root tree (nothing
+    changed): then it references exactly the blobs that snapshot does, and the per-pack counts
+    its commit made are taken as they are, when they are still that snapshot's and were counted
+    exactly (not carried over by an incremental run), instead of counting the staged references
+    again (a query over every blob: most of a no-change run)."""
     index = repo.index
-    per_pack, unlocated = index.staged_pack_counts()
+    if same_as is not None and index.get_meta(LIVE_SNAPSHOT) == same_as == index.get_meta(
+        EXACT_LIVE_SNAPSHOT
+    ):
+        per_pack, unlocated = index.live_pack_counts(), 0
+    else:
+        per_pack, unlocated = index.staged_pack_counts()
     if unlocated:
         raise KeepsakeError(
             f"internal error: {unlocated} blob(s) of the new snapshot are not stored; "

@@ -7,34 +7,33 @@ are freed the process still counts them as its own until `malloc_trim` releases 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import functools
 import sys
 import threading
 from collections.abc import Callable
 
 
+@functools.cache
 def _load() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # here, not at import: a command that never trims never pays for it
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the process already runs on
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
-    return trim
-
-
-_trim = _load()
+    return trim  # type: ignore[no-any-return]
 
 
 def release_free_memory() -> bool:
     """Give freed heap memory back to the OS; True when the allocator could be asked."""
-    if _trim is None:
+    trim = _load()
+    if trim is None:
         return False
-    _trim(0)
+    trim(0)
     return True
 
 

@@ -88,6 +88,14 @@ class Index(IndexHistory):
             for i, st in self._query("SELECT id, state FROM packs WHERE live_refs > 0")
         ]
 
+    def live_pack_counts(self) -> dict[str, int]:
+        """Per pack, how many blobs the last committed snapshot references there (as its commit
+        counted them)."""
+        return {
+            str(i): int(n)
+            for i, n in self._query("SELECT id, live_refs FROM packs WHERE live_refs > 0")
+        }
+
     def has_blobs(self) -> bool:
         return bool(self._query("SELECT EXISTS (SELECT 1 FROM blobs)")[0][0])
 

@@ -23,6 +23,9 @@ _STAGE_TABLES = (
 DirRecord = tuple[bytes, bytes, bytes, bytes, bytes, int, int]  # a `dir_cache` row
 # Meta key: the snapshot whose blobs the packs' `live_refs` count (set once its commit is done).
 LIVE_SNAPSHOT = "live_snapshot"
+# Meta key: the snapshot whose `live_refs` were counted from that snapshot's own references (a
+# full scan), not carried over as a superset by an incremental run.
+EXACT_LIVE_SNAPSHOT = "exact_live_snapshot"
 
 
 class IndexHistory(IndexDB):

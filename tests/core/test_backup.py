@@ -314,3 +314,56 @@ def test_deleted_file_pack_leaves_live_set_and_is_not_deduplicated_against(
     result = backup(repo, [src])
     assert result.packs_uploaded >= 1  # stored again rather than revived from an ageing pack
     assert repo.index.lookup(gone_chunk).pack_id != gone_pack  # type: ignore[union-attr]
+
+
+def test_an_unchanged_snapshot_takes_the_live_counts_of_the_one_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same root tree: same blobs, so the commit reuses the per-pack counts the previous commit
+    made instead of counting every staged reference again, and commits no live-set change."""
+    src = make_tree(tmp_path)
+    repo = make_repo(tmp_path)
+    backup(repo, [src])
+    before = repo.index.live_pack_counts()
+    assert before
+
+    def no_counting() -> tuple[dict[str, int], int]:
+        raise AssertionError("an unchanged snapshot counted its references again")
+
+    monkeypatch.setattr(repo.index, "staged_pack_counts", no_counting)
+    commits: list[CommitRequest] = []
+    real_commit = service_of(repo).commit
+    monkeypatch.setattr(
+        service_of(repo), "commit", lambda request: commits.append(request) or real_commit(request)
+    )
+    second = backup(repo, [src])
+    assert second.files_unmodified and second.bytes_added == 0
+    assert commits[0].added_packs == [] and commits[0].removed_packs == []
+    assert repo.index.live_pack_counts() == before
+    out = tmp_path / "out"
+    assert restore(repo, repo.resolve(None), [], out).failures == []
+    assert describe(out / "Documents") == describe(src)
+
+
+def test_counts_are_made_again_when_the_stored_ones_are_not_the_previous_snapshots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = make_tree(tmp_path)
+    repo = make_repo(tmp_path)
+    backup(repo, [src])
+    before = repo.index.live_pack_counts()
+    repo.index.set_meta(ix.LIVE_SNAPSHOT, None)  # as after a crash between commit and marking
+    counted: list[int] = []
+    real = repo.index.staged_pack_counts
+
+    def counting() -> tuple[dict[str, int], int]:
+        counted.append(1)
+        return real()
+
+    monkeypatch.setattr(repo.index, "staged_pack_counts", counting)
+    backup(repo, [src])
+    assert counted == [1]
+    assert repo.index.live_pack_counts() == before
+    write(src / "a" / "new.txt", "something new")
+    backup(repo, [src])  # a changed tree is always counted
+    assert counted == [1, 1]

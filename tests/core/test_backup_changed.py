@@ -575,3 +575,24 @@ def test_random_edits_incremental_equals_full_scan(
             assert root_and_counts(repo) == root_and_counts(reference)
             assert snapshot(repo, "Docs") == disk(docs)
             assert_live(repo)
+
+
+def test_a_full_scan_after_incremental_runs_counts_again_even_when_nothing_changed(
+    tmp_path: Path,
+) -> None:
+    """Incremental runs carry the live set over as a superset; the next full scan must make it
+    exact, even when it finds the same tree and could otherwise reuse the last counts."""
+    docs = populate(tmp_path / "Docs")
+    repo = make_repo(tmp_path)
+    backup(repo, [docs])
+    before = {p.pack_id for p in repo.index.packs("committed")}
+    big = write(docs / "alpha" / "big.bin", os.urandom(300_000), mtime=OLD)
+    incremental(repo, [docs], [docs / "alpha"])
+    big_packs = {p.pack_id for p in repo.index.packs("committed")} - before
+    assert big_packs
+    big.unlink()
+    incremental(repo, [docs], [docs / "alpha"])
+    assert repo.index.packs("removed") == []
+    backup(repo, [docs])  # the same tree as the incremental run's
+    assert_live(repo)
+    assert big_packs & {p.pack_id for p in repo.index.packs("removed")}
