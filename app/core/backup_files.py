@@ -61,16 +61,21 @@ class FileReader:
     cancel: CancelToken
     on_bytes: Callable[[int], None]
     seal_pool: Executor | None = None
-    # Files past WHOLE_READ stream through a 16 MiB chunking buffer; one such file is read at a
-    # time (the other readers go on with smaller files), which keeps a run's memory lower.
-    streams: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(1))
+    # Files past WHOLE_READ stream through a 16 MiB chunking buffer. Two such files are read at
+    # once at most, and only one of them new: a new file's chunks are nearly all sealed and
+    # packed, which costs memory, while a changed file's are nearly all known already (only
+    # hashed). So a first backup streams one file at a time, as before, and a run that finds
+    # several large files changed (a disk image, a mailbox) reads two of them side by side.
+    streams: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(2))
+    new_streams: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(1))
 
-    def read(self, path: str) -> FileRead | FileFailed:
-        """Read `path` consistently, or say why not (the run goes on either way)."""
+    def read(self, path: str, *, changed: bool = False) -> FileRead | FileFailed:
+        """Read `path` consistently, or say why not (the run goes on either way). `changed`:
+        an earlier version of it is stored, so most of its chunks are expected to be known."""
         reason = "it kept changing while being read"
         for _ in range(ATTEMPTS):
             try:
-                result = self._attempt(path)
+                result = self._attempt(path, changed)
             except (Cancelled, MemoryError):
                 raise
             except FileNotFoundError:
@@ -83,20 +88,25 @@ class FileReader:
                 return result
         return FileFailed(reason)
 
-    def _attempt(self, path: str) -> FileRead | None:
+    def _attempt(self, path: str, changed: bool) -> FileRead | None:
         fd = os.open(path, _FLAGS)
         with open(fd, "rb", buffering=0, closefd=True) as f:
             before = os.fstat(f.fileno())
             if not stat.S_ISREG(before.st_mode):
                 raise OSError(0, "it is no longer a regular file")
             if before.st_size > WHOLE_READ:
-                while not self.streams.acquire(timeout=0.2):
-                    if self.cancel.cancelled:
-                        raise Cancelled()
+                slots = (self.streams,) if changed else (self.new_streams, self.streams)
+                taken: list[threading.Semaphore] = []
                 try:
+                    for slot in slots:
+                        while not slot.acquire(timeout=0.2):
+                            if self.cancel.cancelled:
+                                raise Cancelled()
+                        taken.append(slot)
                     chunks, size = self._chunks(f, before.st_size)
                 finally:
-                    self.streams.release()
+                    for slot in reversed(taken):
+                        slot.release()
             else:
                 chunks, size = self._chunks(f, before.st_size)
             after = os.fstat(f.fileno())

@@ -232,7 +232,7 @@ class Walker:
         while not self._slots.acquire(timeout=0.1):
             self._check()
             self.s.progress(item.path)
-        future = self._pool.submit(self._reader.read, item.path)
+        future = self._pool.submit(self._reader.read, item.path, changed=item.cached is not None)
         future.add_done_callback(lambda _: self._slots.release())
         d.jobs.append(_FileJob(item, f"{d.snap_path}/{item.name}", future))
 

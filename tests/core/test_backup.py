@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -367,3 +369,45 @@ def test_counts_are_made_again_when_the_stored_ones_are_not_the_previous_snapsho
     write(src / "a" / "new.txt", "something new")
     backup(repo, [src])  # a changed tree is always counted
     assert counted == [1, 1]
+
+
+def test_changed_large_files_stream_side_by_side_and_new_ones_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New large files are sealed almost whole, so they stream one at a time (memory); large
+    files with a stored earlier version are mostly only hashed, so two stream at once."""
+    monkeypatch.setattr(backup_files, "WHOLE_READ", 256 * 1024)
+    src = tmp_path / "Documents"
+    for i in range(4):
+        write(src / f"disk{i}.img", os.urandom(700_000))
+    active = [0]
+    most = [0]
+    lock = threading.Lock()
+    real = backup_files.read_chunks
+
+    def watched(f: BinaryIO, expected: int) -> Iterator[bytes | memoryview]:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        try:
+            time.sleep(0.2)  # long enough for a second reader to start
+            yield from real(f, expected)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(backup_files, "read_chunks", watched)
+    repo = make_repo(tmp_path)
+    backup(repo, [src])
+    assert most[0] == 1
+    for i in range(4):
+        with open(src / f"disk{i}.img", "r+b") as f:
+            f.seek(350_000)
+            f.write(b"edited")
+    most[0] = 0
+    result = backup(repo, [src])
+    assert result.files_changed == 4 and result.problems == []
+    assert most[0] == 2
+    out = tmp_path / "out"
+    assert restore(repo, repo.resolve(None), [], out).failures == []
+    assert describe(out / "Documents") == describe(src)
