@@ -150,8 +150,8 @@ class Packer:
         """Seal a full pack's header and hand the pack to the uploader, once the previous one
         is uploaded; until then no other pack is started (see `add`). So memory holds two packs
         at most, the one being uploaded and the one being filled (a full pack is sent in the
-        parts it was built from, never joined), while uploads still overlap reading: uploading a pack takes less time
-        than filling the next."""
+        parts it was built from, never joined), while uploads still overlap reading: uploading a
+        pack takes less time than filling the next."""
         with self._handoff:
             while not self._slots.acquire(timeout=0.2):
                 self.check()
@@ -204,7 +204,7 @@ class Packer:
             size = sum(len(part) for part in item[1])
             try:
                 if self._error is None and not self._cancel.cancelled:
-                    self._upload(*item)
+                    self._upload(*item, size)
             except BaseException as exc:  # handed to the producing threads by check()
                 self._error = exc
             finally:
@@ -213,8 +213,9 @@ class Packer:
                 self._slots.release()
                 self._queue.task_done()
 
-    def _upload(self, pack_id: str, parts: tuple[bytes, ...], blobs: list[BlobLocation]) -> None:
-        size = sum(len(part) for part in parts)
+    def _upload(
+        self, pack_id: str, parts: tuple[bytes, ...], blobs: list[BlobLocation], size: int
+    ) -> None:
         self._store.put_pack(pack_id, parts)
         self._index.record_uploaded(pack_id, size, blobs, self._lease_until)
         with self._lock:
