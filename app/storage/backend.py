@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
+from typing import Protocol, cast
 
 from app.core.errors import Permanent
 
@@ -46,9 +46,11 @@ class Body:
     ) -> None:
         if piece <= 0:
             raise ValueError("piece size must be positive")
-        parts = (data,) if isinstance(data, (bytes, bytearray, memoryview)) else tuple(data)
-        self._parts: tuple[bytes, ...] = parts
-        self._size = sum(len(part) for part in parts)
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            self._parts: tuple[bytes, ...] = (cast(bytes, data),)  # one buffer, not its ints
+        else:
+            self._parts = tuple(data)
+        self._size = sum(len(part) for part in self._parts)
         self._piece = piece
         self._gates = gates
 
