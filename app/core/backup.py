@@ -218,9 +218,13 @@ class _Run:
             packer.flush()
             heap.release_free_memory()  # the packs and buffers are gone: the commit starts low
             state.set_phase("committing")
-            same_as = None  # a full scan that found the previous snapshot's tree, unchanged
-            if previous is not None and previous.record.root == root:
-                same_as = previous.snapshot_id if hint is None and not packer.uploaded else None
+            # A full scan that found the previous snapshot's tree unchanged, uploading nothing.
+            unchanged = hint is None and not packer.uploaded
+            same_as = (
+                previous.snapshot_id
+                if unchanged and previous is not None and previous.record.root == root
+                else None
+            )
             done = commit_snapshot(
                 repo,
                 sealer,
