@@ -71,13 +71,14 @@ def create_app(
     app.state.context = context
     install_error_handlers(app)
     app.add_middleware(RequestLog, enabled=request_log)
+    # Routes are matched in order: the packs' ranged reads (hundreds per restore) come first.
     for module in (
+        routes_packs,
+        routes_history,
         health,
         routes_accounts,
         routes_devices,
         routes_privacy,
-        routes_packs,
-        routes_history,
         routes_updates,
     ):
         app.include_router(module.router)

@@ -3,11 +3,14 @@ index lookup, no slow hash), so a revoked device is refused at once."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
+from server.db.models import Account
 from server.domain import accounts
 from server.domain.accounts import Principal
 from server.errors import Unauthorized
@@ -24,21 +27,41 @@ _BEARER = HTTPBearer(
 )
 
 
-def current_principal(
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
-    context: Annotated[Context, Depends(get_context)],
-) -> Principal:
+) -> str:
+    """The presented device token, checked for shape only. A coroutine on purpose: FastAPI runs
+    plain-function dependencies on a worker thread, and a hop costs more than this check."""
     token = "" if credentials is None else credentials.credentials.strip()
     if not token or len(token) > _MAX_TOKEN:
         raise Unauthorized("sign in first: this request needs a device token")
+    return token
+
+
+BearerToken = Annotated[str, Depends(bearer_token)]
+
+
+def principal_in(session: Session, token: str, now: datetime) -> tuple[Principal, Account, bool]:
+    """Who `token` belongs to, their account, and whether the device's last-seen time is due an
+    update (see `note_seen`), read in the caller's session so a hot endpoint needs only one."""
+    account, device = accounts.authenticate(session, token)
+    stale = device.last_seen_at < now - accounts.LAST_SEEN_RESOLUTION
+    return Principal(account.id, device.id), account, stale
+
+
+def note_seen(context: Context, principal: Principal, now: datetime) -> None:
+    with context.db.write() as session:
+        accounts.touch_device(session, principal.device_id, now)
+
+
+def current_principal(
+    token: BearerToken, context: Annotated[Context, Depends(get_context)]
+) -> Principal:
     now = context.clock.now()
     with context.db.read() as session:
-        account, device = accounts.authenticate(session, token)
-        principal = Principal(account.id, device.id)
-        stale = device.last_seen_at < now - accounts.LAST_SEEN_RESOLUTION
+        principal, _account, stale = principal_in(session, token, now)
     if stale:
-        with context.db.write() as session:
-            accounts.touch_device(session, device.id, now)
+        note_seen(context, principal, now)
     return principal
 
 

@@ -19,7 +19,7 @@ from fastapi import Request
 
 from server.config import Network
 
-from .context import get_context
+from .context import context_of
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _MAX_HOPS = 32
@@ -72,9 +72,9 @@ def client_key(address: IPAddress | None) -> str | None:
     return str(address)
 
 
-def request_client(request: Request) -> str | None:
-    """FastAPI dependency: the client key of this request."""
-    proxies = get_context(request).trusted_proxies
+async def request_client(request: Request) -> str | None:
+    """FastAPI dependency (a coroutine: no worker-thread hop): the client key of this request."""
+    proxies = context_of(request).trusted_proxies
     peer = request.client.host if request.client else None
     forwarded = request.headers.getlist("x-forwarded-for") if proxies else []
     return client_key(client_address(peer, forwarded, proxies))

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Request, Response
 from server import ids
 from server.clock import iso
 from server.domain import sets, uploads
-from server.domain.accounts import Principal, require_account
+from server.domain.accounts import require_account
 from server.errors import BadRequest, NotFound, RangeNotSatisfiable
 from server.store import ObjectNotFound
 
 from . import schemas
-from .auth import ContextDep, CurrentPrincipal
+from .auth import BearerToken, ContextDep, CurrentPrincipal, note_seen, principal_in
 from .context import Context
 from .schemas import errors
 
@@ -127,10 +127,8 @@ async def put_pack(
     response_class=Response,
     responses={200: {"description": "the pack exists; its size and checksum in the headers"}},
 )
-def head_pack(
-    set_id: str, pack_id: str, principal: CurrentPrincipal, context: ContextDep
-) -> Response:
-    _key, size, sha256 = _locate(context, principal, set_id, pack_id)
+def head_pack(set_id: str, pack_id: str, token: BearerToken, context: ContextDep) -> Response:
+    _key, size, sha256 = _locate(context, token, set_id, pack_id)
     return Response(
         status_code=200,
         headers={
@@ -163,9 +161,9 @@ def head_pack(
     },
 )
 def get_pack(
-    set_id: str, pack_id: str, request: Request, principal: CurrentPrincipal, context: ContextDep
+    set_id: str, pack_id: str, request: Request, token: BearerToken, context: ContextDep
 ) -> Response:
-    key, size, sha256 = _locate(context, principal, set_id, pack_id)
+    key, size, sha256 = _locate(context, token, set_id, pack_id)
     wanted = parse_range(request.headers.get("range"), size)
     try:
         if wanted is None:
@@ -208,16 +206,18 @@ def list_packs(
         ]
 
 
-def _locate(
-    context: Context, principal: Principal, set_id: str, pack_id: str
-) -> tuple[str, int, str]:
-    """The object key, size and checksum of a pack the caller may read."""
+def _locate(context: Context, token: str, set_id: str, pack_id: str) -> tuple[str, int, str]:
+    """The object key, size and checksum of a pack the token's owner may read. A restore sends
+    hundreds of these reads, so the token, the subscription and the pack are checked in one
+    session on one worker thread (not a dependency's thread and session, then the route's)."""
     now = context.clock.now()
     with context.db.read() as session:
-        sets.require_unlocked(session, require_account(session, principal.account_id), now)
-        backup_set = sets.find_set(session, principal.account_id, set_id)
-        pack = sets.require_pack(session, backup_set, pack_id)
-        return pack.object_key, pack.size, pack.sha256
+        principal, account, stale = principal_in(session, token, now)
+        sets.require_unlocked(session, account, now)
+        found = sets.stored_pack(session, principal.account_id, set_id, pack_id)
+    if stale:
+        note_seen(context, principal, now)
+    return found
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:

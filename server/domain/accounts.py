@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server import ids, security
@@ -147,17 +147,23 @@ def register_device(
     return device, token
 
 
+# Built once: every authenticated request runs it, and building the expression costs more than
+# running it (SQLAlchemy then finds the compiled form by the statement's cached key).
+_BY_TOKEN = (
+    select(Account, Device)
+    .join(Device, Device.account_id == Account.id)
+    .where(
+        Device.token_hash == bindparam("token_hash"),
+        Device.revoked_at.is_(None),
+        Account.deleted_at.is_(None),
+    )
+)
+_PLAN = select(Plan).where(Plan.code == bindparam("code"))
+
+
 def authenticate(session: Session, token: str) -> tuple[Account, Device]:
     """The account and device of a bearer token; revoked tokens fail at once."""
-    row = session.execute(
-        select(Account, Device)
-        .join(Device, Device.account_id == Account.id)
-        .where(
-            Device.token_hash == security.token_hash(token),
-            Device.revoked_at.is_(None),
-            Account.deleted_at.is_(None),
-        )
-    ).first()
+    row = session.execute(_BY_TOKEN, {"token_hash": security.token_hash(token)}).first()
     if row is None:
         raise Unauthorized("the token is not valid; sign in again")
     return row[0], row[1]
@@ -206,7 +212,7 @@ def revoke_other_devices(session: Session, account_id: str, keep: str | None, no
 
 
 def terms_of(session: Session, account: Account) -> Terms:
-    plan = session.get(Plan, account.plan_code)
+    plan = session.scalars(_PLAN, {"code": account.plan_code}).first()
     if plan is None:  # the foreign key makes this impossible
         raise RuntimeError(f"account {account.id} has unknown plan {account.plan_code}")
     return Terms(

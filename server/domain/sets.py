@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from server import ids
@@ -25,18 +25,51 @@ def require_unlocked(session: Session, account: Account, now: datetime) -> None:
         raise SubscriptionLocked(message, standing.lock_reason, standing.since)
 
 
+_SET = select(BackupSet).where(
+    BackupSet.account_id == bindparam("account_id"), BackupSet.set_id == bindparam("set_id")
+)
+# A pack by the account, set and pack ids: one query for a restore's many ranged reads.
+_PACK_OF = (
+    select(Pack.object_key, Pack.size, Pack.sha256)
+    .join(BackupSet, Pack.set_pk == BackupSet.pk)
+    .where(
+        BackupSet.account_id == bindparam("account_id"),
+        BackupSet.set_id == bindparam("set_id"),
+        Pack.pack_id == bindparam("pack_id"),
+    )
+)
+_PACK = select(Pack).where(Pack.set_pk == bindparam("set_pk"), Pack.pack_id == bindparam("pack_id"))
+
+
 def find_set(session: Session, account_id: str, set_id: str, lock: bool = False) -> BackupSet:
     """The account's set, or 404 (for malformed ids and other accounts' sets alike). `lock`
     takes its row lock (other databases; SQLite's write transaction is already exclusive)."""
     if not ids.is_id(set_id):
         raise NotFound("no such backup set")
-    query = select(BackupSet).where(BackupSet.account_id == account_id, BackupSet.set_id == set_id)
+    params = {"account_id": account_id, "set_id": set_id}
     if lock:
-        query = query.with_for_update()
-    backup_set = session.scalars(query.execution_options(populate_existing=lock)).first()
+        query = _SET.with_for_update().execution_options(populate_existing=True)
+        backup_set = session.scalars(query, params).first()
+    else:
+        backup_set = session.scalars(_SET, params).first()
     if backup_set is None:
         raise NotFound("no such backup set")
     return backup_set
+
+
+def stored_pack(
+    session: Session, account_id: str, set_id: str, pack_id: str
+) -> tuple[str, int, str]:
+    """(object key, size, SHA-256) of a pack of the account's set, or 404 naming what is
+    missing (the set or the pack), as `find_set` then `require_pack` would."""
+    row = None
+    if ids.is_id(set_id) and ids.is_id(pack_id):
+        params = {"account_id": account_id, "set_id": set_id, "pack_id": pack_id}
+        row = session.execute(_PACK_OF, params).first()
+    if row is None:
+        find_set(session, account_id, set_id)  # raises when it is the set that is missing
+        raise NotFound("no such pack")
+    return str(row[0]), int(row[1]), str(row[2])
 
 
 def ensure_set(session: Session, account_id: str, set_id: str, now: datetime) -> bool:
@@ -65,9 +98,7 @@ def list_sets(session: Session, account_id: str) -> list[BackupSet]:
 def find_pack(session: Session, backup_set: BackupSet, pack_id: str) -> Pack | None:
     if not ids.is_id(pack_id):
         return None
-    return session.scalars(
-        select(Pack).where(Pack.set_pk == backup_set.pk, Pack.pack_id == pack_id)
-    ).first()
+    return session.scalars(_PACK, {"set_pk": backup_set.pk, "pack_id": pack_id}).first()
 
 
 def require_pack(session: Session, backup_set: BackupSet, pack_id: str) -> Pack:

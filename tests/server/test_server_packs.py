@@ -91,6 +91,33 @@ def test_unknown_set_or_pack_is_404(harness: Harness) -> None:
     assert reply.status_code == 404 and reply.json()["error"] == "not_found"
 
 
+def test_a_pack_is_read_only_through_its_own_account_and_set(harness: Harness) -> None:
+    """The ranged-read path checks token, set and pack in one query; each miss still says which
+    of them is missing, and another account's ids never reach the pack."""
+    owner, other = harness.user(), harness.user()
+    set_id, other_set = owner.new_set(), other.new_set()
+    pack_id, _ = owner.put_pack(set_id, b"B" * 4000)
+    ranged = {"Range": "bytes=10-19"}
+    got = owner.call("GET", f"/v1/sets/{set_id}/packs/{pack_id}", headers=ranged)
+    assert got.status_code == 206 and got.content == b"B" * 10
+    cases = [
+        (other, f"/v1/sets/{set_id}/packs/{pack_id}", "no such backup set"),
+        (other, f"/v1/sets/{other_set}/packs/{pack_id}", "no such pack"),
+        (owner, f"/v1/sets/{other_set}/packs/{pack_id}", "no such backup set"),
+        (owner, f"/v1/sets/{set_id}/packs/{secrets.token_hex(16)}", "no such pack"),
+        (owner, f"/v1/sets/{set_id}/packs/not-an-id", "no such pack"),
+        (owner, f"/v1/sets/not-an-id/packs/{pack_id}", "no such backup set"),
+    ]
+    for api, path, message in cases:
+        reply = api.call("GET", path, headers=ranged)
+        assert reply.status_code == 404 and reply.json()["message"] == message, path
+        assert api.call("HEAD", path).status_code == 404, path
+    anonymous = owner.call(
+        "GET", f"/v1/sets/{set_id}/packs/{pack_id}", headers={"Authorization": ""}
+    )
+    assert anonymous.status_code == 401
+
+
 def test_set_creation_and_listing(harness: Harness) -> None:
     api = harness.user()
     set_id = secrets.token_hex(16)
