@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 
+_LOCATIONS = "SELECT id, type, pack_id, offset, length, raw_length FROM blobs"
 _BLOB_STATES = "SELECT b.id, p.id, p.state FROM blobs b JOIN packs p ON p.id = b.pack_id"
 _CACHE_ROWS = f"SELECT {ROW_COLUMNS} FROM files_cache"  # noqa: S608 - fixed columns
 _CACHE_LOCATED = (
@@ -62,10 +63,15 @@ class Index(IndexHistory):
         return BlobLocation(blob_id, int(t), str(pack), int(off), int(length), int(raw))
 
     def lookup_many(self, ids: Iterable[bytes]) -> dict[bytes, BlobLocation]:
+        """Locations of those of `ids` the index knows, a few hundred per query: a restore asks
+        for every chunk of every file, and a query per chunk costs a transaction each."""
         found: dict[bytes, BlobLocation] = {}
-        for blob_id in ids:
-            if blob_id not in found and (loc := self.lookup(blob_id)) is not None:
-                found[blob_id] = loc
+        for part in _batches(list(dict.fromkeys(ids))):
+            marks = ",".join("?" * len(part))
+            sql = f"{_LOCATIONS} WHERE id IN ({marks})"
+            for blob_id, t, pack, off, length, raw in self._query(sql, part):
+                key = bytes(blob_id)
+                found[key] = BlobLocation(key, int(t), str(pack), int(off), int(length), int(raw))
         return found
 
     def blob_pack_state(self, blob_id: bytes) -> tuple[str, str] | None:

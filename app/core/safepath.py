@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import secrets
 import stat
@@ -36,6 +37,14 @@ USE_DIR_FD = (
     and bool(_DIRECTORY)
 )
 TEMP_PREFIX = ".keepsake-restore-"
+# Temp names: a random part per process and a counter, so a restore of many small files does
+# not ask the OS for random bytes once per file; O_EXCL still refuses any name already taken.
+_TEMP_RUN = secrets.token_hex(4)
+_TEMP_COUNTER = itertools.count()
+
+
+def temp_name() -> str:
+    return f"{TEMP_PREFIX}{_TEMP_RUN}{next(_TEMP_COUNTER):x}"
 _FOLDER_IN_WAY = "a folder is in the way"
 
 
@@ -134,7 +143,7 @@ class SafeDir:
         """A new private file in this folder (never an existing one, never through a link)."""
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY | _CLOEXEC
         for _ in range(100):
-            name = TEMP_PREFIX + secrets.token_hex(6)
+            name = temp_name()
             try:
                 return name, os.open(self._where(name), flags, 0o600, dir_fd=self._fd)
             except FileExistsError:
@@ -223,7 +232,7 @@ class SafeDir:
         check_name(name)
         if "\0" in target:
             raise UnsafePath(target, "symlink target contains a NUL character")
-        temp = TEMP_PREFIX + secrets.token_hex(6)
+        temp = temp_name()
         os.symlink(target, self._where(temp), dir_fd=self._fd)
         try:
             # some systems cannot set a link's own times

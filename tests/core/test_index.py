@@ -33,6 +33,27 @@ def test_uploaded_pack_blobs_are_found_and_can_be_forgotten(tmp_path: Path) -> N
     assert index.lookup(bytes([1]) * 32) is None and index.packs() == []
 
 
+def test_lookup_many_finds_known_ids_across_query_batches(tmp_path: Path) -> None:
+    """More ids than one query takes, repeated and unknown ones among them: each known id once,
+    located exactly as `lookup` locates it."""
+    index = Index(tmp_path / "i.db")
+    known = [
+        BlobLocation(i.to_bytes(32, "big"), 1 + i % 2, f"{i % 3:032x}", i * 10, 9, 8)
+        for i in range(1, 1200)
+    ]
+    for pack in {b.pack_id for b in known}:
+        blobs = [b for b in known if b.pack_id == pack]
+        index.record_uploaded(pack, 1000, blobs, "2030-01-01T00:00:00Z")
+    unknown = [os.urandom(32) for _ in range(50)]
+    asked = [b.blob_id for b in known] + unknown + [b.blob_id for b in known[:300]]
+
+    found = index.lookup_many(iter(asked))
+
+    assert found == {b.blob_id: b for b in known}
+    assert all(found[b.blob_id] == index.lookup(b.blob_id) for b in known[::97])
+    assert index.lookup_many([]) == {}
+
+
 def test_index_survives_reopening(tmp_path: Path) -> None:
     index = Index(tmp_path / "i.db")
     index.record_uploaded("aa" * 16, 1000, [loc(1)], "2030-01-01T00:00:00Z")

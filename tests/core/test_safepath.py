@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from app.core import safepath
 from app.core.errors import IntegrityError, UnsafePath
 from app.core.safepath import TEMP_PREFIX, SafeDir, check_name, split_path
 
@@ -69,6 +72,23 @@ def test_failed_write_keeps_the_existing_file_and_leaves_no_temp(tmp_path: Path)
         root.write_file("f.txt", pieces(), mode=0o644, mtime_ns=0)
     assert (tmp_path / "f.txt").read_text() == "existing"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_temp_files_skip_names_someone_planted(tmp_path: Path, monkeypatch: Any) -> None:
+    """Temp names follow a counter: names planted ahead (links to a victim) are passed over,
+    never opened, and the victim is untouched."""
+    monkeypatch.setattr(safepath, "_TEMP_COUNTER", itertools.count(100))
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    planted = [f"{TEMP_PREFIX}{safepath._TEMP_RUN}{n:x}" for n in range(100, 103)]
+    for name in planted:
+        (tmp_path / name).symlink_to(victim)
+    with SafeDir.open_root(tmp_path) as root:
+        temp, written = root.write_temp([b"new"], mode=0o644, mtime_ns=0, sync=False)
+    assert temp == f"{TEMP_PREFIX}{safepath._TEMP_RUN}{103:x}" and written == 3
+    assert victim.read_text() == "keep"
+    assert all((tmp_path / name).is_symlink() for name in planted)
 
 
 def test_symlinks_are_created_as_links(tmp_path: Path) -> None:
