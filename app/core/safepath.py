@@ -45,6 +45,8 @@ _TEMP_COUNTER = itertools.count()
 
 def temp_name() -> str:
     return f"{TEMP_PREFIX}{_TEMP_RUN}{next(_TEMP_COUNTER):x}"
+
+
 _FOLDER_IN_WAY = "a folder is in the way"
 
 
