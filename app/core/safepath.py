@@ -41,13 +41,11 @@ TEMP_PREFIX = ".keepsake-restore-"
 # not ask the OS for random bytes once per file; O_EXCL still refuses any name already taken.
 _TEMP_RUN = secrets.token_hex(4)
 _TEMP_COUNTER = itertools.count()
+_FOLDER_IN_WAY = "a folder is in the way"
 
 
 def temp_name() -> str:
     return f"{TEMP_PREFIX}{_TEMP_RUN}{next(_TEMP_COUNTER):x}"
-
-
-_FOLDER_IN_WAY = "a folder is in the way"
 
 
 def check_name(name: str) -> str:
