@@ -74,7 +74,6 @@ def test_failed_write_keeps_the_existing_file_and_leaves_no_temp(tmp_path: Path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 def test_temp_files_skip_names_someone_planted(tmp_path: Path, monkeypatch: Any) -> None:
     """Temp names follow a counter: names planted ahead (links to a victim) are passed over,
     never opened, and the victim is untouched."""
