@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+NATIVE := $(VENV)/.native
 
 .PHONY: install run test lint typecheck contracts unit bench-checks bench bench-smoke screenshots clean
 
@@ -12,7 +13,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The optional native module (Rust): built when a toolchain is at hand, else the engine runs
+# its Python path (scripts/build_native.py says which).
+$(NATIVE): $(STAMP) native/Cargo.toml $(wildcard native/src/*.rs)
+	$(PY) scripts/build_native.py
+	touch $(NATIVE)
+
+install: $(STAMP) $(NATIVE)
 
 # Starts the local service (SQLite + a pack folder under the user data dir), makes a local account if
 # there is none, then the app on top (headless without a display).

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -53,3 +55,35 @@ def make_account(service: RunningService) -> Callable[..., TestAccount]:
 def fresh_account(make_account: Callable[..., TestAccount]) -> TestAccount:
     """A new PRO account on the session service (unique per test)."""
     return make_account()
+
+
+def native_module() -> ModuleType:
+    """The native module, for tests of it: skipped where it was not built (a machine without
+    Rust), but a failure where the build was required (`KEEPSAKE_NATIVE=1`, as in CI)."""
+    from app.core import native
+
+    if native.module is None:
+        if os.environ.get("KEEPSAKE_NATIVE") == "1":
+            pytest.fail("KEEPSAKE_NATIVE=1 but the native module is not importable")
+        pytest.skip("the native module is not built here (no Rust toolchain)")
+    return native.module
+
+
+@pytest.fixture
+def python_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the engine's pure-Python path: the fallback, and the one tests can reach inside."""
+    from app.core import native
+
+    monkeypatch.setattr(native, "module", None)
+
+
+@pytest.fixture(params=["native", "python"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test once on each engine path; both write the same format."""
+    from app.core import native
+
+    if request.param == "native":
+        native_module()
+    else:
+        monkeypatch.setattr(native, "module", None)
+    return str(request.param)

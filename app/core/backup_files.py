@@ -10,6 +10,7 @@ chunks are copied out and sealed on a small pool, so a single large file uses bo
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import threading
@@ -17,15 +18,17 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import BinaryIO, cast
 
-from app.core import chunker
+from app.core import chunker, native
 from app.core.keys import Subkeys, chunk_id
 from app.core.packer import Packer
 from app.core.progress import Cancelled, CancelToken
 from app.core.sealing import BlobType, Sealer
 
 ATTEMPTS = 3
+SMALL = chunker.MIN_SIZE  # files up to this size are one chunk; `read_small` takes them in batches
 WHOLE_READ = 8 * 1024 * 1024  # files up to this size are read in one go
 SEAL_WINDOW = 2  # chunks of the streamed file being sealed at once (copies, each up to 8 MiB)
 READ_AHEAD = 32 * 1024 * 1024  # how far ahead of a streamed file's reading the OS fetches
@@ -87,6 +90,53 @@ class FileReader:
             if result is not None:
                 return result
         return FileFailed(reason)
+
+    def read_small(self, paths: list[str]) -> list[FileRead | FileFailed]:
+        """`read` for a batch of files listed as at most one chunk long (`SMALL`), in order.
+
+        With the native module the whole batch is read, hashed and sealed in two calls that
+        release the interpreter lock; a file that has grown past one chunk since it was listed
+        goes the ordinary way."""
+        kn = native.module
+        if kn is None:
+            return [self.read(path) for path in paths]
+        if self.cancel.cancelled:
+            raise Cancelled()
+        self.packer.check()
+        results: list[FileRead | FileFailed] = []
+        claimed: list[tuple[bytes, bytes]] = []
+        for path, got in zip(paths, kn.read_files(paths, SMALL, self.subkeys.id), strict=True):
+            if isinstance(got, tuple):
+                fields, data, cid = got
+                st = _stat_result(fields)
+                if not data:
+                    results.append(FileRead(st, ()))
+                    continue
+                self.on_bytes(len(data))
+                results.append(FileRead(st, (cid,)))
+                if self.packer.claim(cid):
+                    claimed.append((cid, data))
+            elif got == "large":
+                results.append(self.read(path))
+            else:
+                results.append(FileFailed(_native_failure(got)))
+        if claimed:
+            self._seal_batch(kn, claimed)
+        return results
+
+    def _seal_batch(self, kn: ModuleType, claimed: list[tuple[bytes, bytes]]) -> None:
+        """Seal and pack chunks this thread claimed; on failure none of them stays claimed."""
+        added = 0
+        try:
+            key, session_id, first = self.sealer.reserve(BlobType.DATA, len(claimed))
+            sealed = kn.seal_many(key, session_id, first, BlobType.DATA, claimed)
+            for (cid, data), blob in zip(claimed, sealed, strict=True):
+                self.packer.add(BlobType.DATA, cid, (blob,), len(data))
+                added += 1
+        except BaseException:
+            for cid, _ in claimed[added:]:
+                self.packer.release(cid)
+            raise
 
     def _attempt(self, path: str, changed: bool) -> FileRead | None:
         fd = os.open(path, _FLAGS)
@@ -202,6 +252,30 @@ class _ReadAhead:
         if self._advise is not None and self._pos + READ_AHEAD // 2 >= self._asked:
             self._advise(self._fd, self._asked, READ_AHEAD, os.POSIX_FADV_WILLNEED)
             self._asked += READ_AHEAD
+
+
+def _stat_result(fields: tuple[int, ...]) -> os.stat_result:
+    """An `os.stat_result` from the native module's fields (mode, ino, dev, nlink, uid, gid,
+    size, atime_ns, mtime_ns, ctime_ns, blksize, blocks, rdev)."""
+    mode, ino, dev, nlink, uid, gid, size, atime, mtime, ctime, blksize, blocks, rdev = fields
+    seconds = (atime // 10**9, mtime // 10**9, ctime // 10**9)
+    floats = (atime / 1e9, mtime / 1e9, ctime / 1e9)
+    nanoseconds = (atime, mtime, ctime)
+    ids = (mode, ino, dev, nlink, uid, gid, size)
+    return os.stat_result((*ids, *seconds, *floats, *nanoseconds, blksize, blocks, rdev))
+
+
+def _native_failure(got: str | int) -> str:
+    """The reason `read` gives for the same failure, from the native module's verdict."""
+    if got == "unstable":
+        return "it kept changing while being read"
+    if got == "irregular":
+        return "it is no longer a regular file"
+    if got == errno.ENOENT:
+        return "it disappeared before it could be read"
+    if got in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return os.strerror(int(got))
 
 
 def _same_version(a: os.stat_result, b: os.stat_result) -> bool:

@@ -120,6 +120,10 @@ def _aad(blob_type: BlobType, blob_id: bytes) -> bytes:
     return _AAD_PREFIX + bytes((VERSION, blob_type)) + blob_id.rjust(32, b"\0")
 
 
+def id_size(blob_type: BlobType) -> int:
+    return _ID_SIZES[blob_type]
+
+
 def _check_id(blob_type: BlobType, blob_id: bytes) -> bool:
     return isinstance(blob_id, bytes) and len(blob_id) == _ID_SIZES[blob_type]
 
@@ -130,19 +134,21 @@ class _Session:
     def __init__(self, type_key: bytes) -> None:
         self.session_id = secrets.token_bytes(SESSION_ID_SIZE)
         key = _session_key(type_key, self.session_id)
+        self.key = key
         self.algorithm = algorithms.AES(key)
         self.aead = AESGCM(key)
         self._lock = threading.Lock()
         self._next = 1
 
-    def take_nonce(self) -> bytes | None:
-        """The next unused nonce, or None once the session is used up."""
+    def take_nonces(self, count: int) -> int | None:
+        """The first of `count` consecutive unused nonce counters, or None if the session
+        cannot hold that many more."""
         with self._lock:
             n = self._next
-            if n > SESSION_LIMIT:
+            if n + count - 1 > SESSION_LIMIT:
                 return None
-            self._next = n + 1
-        return n.to_bytes(NONCE_SIZE, "big")
+            self._next = n + count
+        return n
 
 
 def _compressible(data: bytes | memoryview) -> bool:
@@ -175,15 +181,29 @@ class Sealer:
         }
 
     def _take(self, blob_type: BlobType) -> tuple[_Session, bytes]:
+        session, counter = self._claim(blob_type, 1)
+        return session, counter.to_bytes(NONCE_SIZE, "big")
+
+    def _claim(self, blob_type: BlobType, count: int) -> tuple[_Session, int]:
+        """A session with `count` nonces left, and the first of them; a used-up session is
+        replaced by a fresh one (once, however many threads find it used up)."""
         slot = "enc" if blob_type is BlobType.DATA else "meta"
         while True:
             session = self._sessions[slot]
-            nonce = session.take_nonce()
-            if nonce is not None:
-                return session, nonce
+            first = session.take_nonces(count)
+            if first is not None:
+                return session, first
             with self._lock:
                 if self._sessions[slot] is session:
                     self._sessions[slot] = _Session(_type_key(self._subkeys, blob_type))
+
+    def reserve(self, blob_type: BlobType, count: int) -> tuple[bytes, bytes, int]:
+        """`count` consecutive nonces of one session, for sealing a batch elsewhere (the native
+        module): the session key, the session id and the first nonce counter."""
+        if not 0 < count <= SESSION_LIMIT:
+            raise ValueError("a batch takes between 1 and SESSION_LIMIT nonces")
+        session, first = self._claim(BlobType(blob_type), count)
+        return session.key, session.session_id, first
 
     def seal(
         self,

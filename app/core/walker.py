@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from app.core import dircache
-from app.core.backup_files import FileFailed, FileRead, FileReader
+from app.core.backup_files import SMALL, FileFailed, FileRead, FileReader
 from app.core.backupstate import RunState
 from app.core.carryover import Previous
 from app.core.dircache import Record
@@ -42,13 +42,23 @@ __all__ = ["ExcludeFn", "Walker"]
 
 MAX_PENDING_DIRS = 2000
 LIST_AHEAD = 64  # folders listed ahead of the walk, at most
+# Small files of a folder are read in batches: one task, and one native call, for many files.
+BATCH_FILES = 64
+BATCH_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(slots=True)
 class _FileJob:
     item: FileItem
     snap_path: str
-    future: Future[FileRead | FileFailed]
+    future: Future[FileRead | FileFailed] | Future[list[FileRead | FileFailed]]
+    index: int = -1  # its place in a batch's results; -1: the future is this file's alone
+
+    def outcome(self) -> FileRead | FileFailed:
+        result = self.future.result()  # Cancelled and fatal errors propagate from here
+        if self.index < 0:
+            return cast("FileRead | FileFailed", result)
+        return cast("list[FileRead | FileFailed]", result)[self.index]
 
 
 @dataclass(slots=True)
@@ -224,17 +234,39 @@ class Walker:
                 listing.reused,
                 listing.reused_bytes,
             )
+        batch: list[FileItem] = []
+        batch_bytes = 0
         for item in listing.files:
-            self._read(d, item)
+            if item.st.st_size > SMALL:
+                self._read(d, item)
+                continue
+            batch.append(item)
+            batch_bytes += item.st.st_size
+            if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+                self._read_batch(d, batch)
+                batch, batch_bytes = [], 0
+        if batch:
+            self._read_batch(d, batch)
         return d
 
     def _read(self, d: _Dir, item: FileItem) -> None:
-        while not self._slots.acquire(timeout=0.1):
-            self._check()
-            self.s.progress(item.path)
+        self._take_slot(item.path)
         future = self._pool.submit(self._reader.read, item.path, changed=item.cached is not None)
         future.add_done_callback(lambda _: self._slots.release())
         d.jobs.append(_FileJob(item, f"{d.snap_path}/{item.name}", future))
+
+    def _read_batch(self, d: _Dir, items: list[FileItem]) -> None:
+        self._take_slot(items[0].path)
+        future = self._pool.submit(self._reader.read_small, [item.path for item in items])
+        future.add_done_callback(lambda _: self._slots.release())
+        d.jobs.extend(
+            _FileJob(item, f"{d.snap_path}/{item.name}", future, i) for i, item in enumerate(items)
+        )
+
+    def _take_slot(self, path: str) -> None:
+        while not self._slots.acquire(timeout=0.1):
+            self._check()
+            self.s.progress(path)
 
     # -- finishing folders ------------------------------------------------------------------------
 
@@ -270,7 +302,7 @@ class Walker:
         self.s.add(dirs=1)
 
     def _file_result(self, job: _FileJob, memo: _Memo | None) -> Row | None:
-        outcome = job.future.result()  # Cancelled and fatal errors propagate from here
+        outcome = job.outcome()
         item = job.item
         cached = item.cached
         old_chunks = None if cached is None else cached[5]

@@ -44,7 +44,7 @@ def make_tree(root: Path) -> Path:
     return src
 
 
-def test_backup_then_restore_reproduces_everything(tmp_path: Path) -> None:
+def test_backup_then_restore_reproduces_everything(tmp_path: Path, engine: str) -> None:
     src = make_tree(tmp_path)
     expected = describe(src)
     repo = make_repo(tmp_path)
@@ -98,6 +98,7 @@ def _data_blobs(repo) -> set[bytes]:  # type: ignore[no-untyped-def]
     return {bytes(r[0]) for r in rows}
 
 
+@pytest.mark.usefixtures("python_engine")  # reaches inside the Python read path
 def test_file_changing_once_while_read_is_read_again_never_mixed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -127,6 +128,7 @@ def test_file_changing_once_while_read_is_read_again_never_mixed(
     assert (out / "moving.txt").read_bytes() == b"B" * 2000
 
 
+@pytest.mark.usefixtures("python_engine")  # reaches inside the Python read path
 def test_file_that_keeps_changing_is_reported_and_previous_version_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -153,6 +155,7 @@ def test_file_that_keeps_changing_is_reported_and_previous_version_kept(
     assert (out / "log.txt").read_bytes() == b"version one"
 
 
+@pytest.mark.usefixtures("python_engine")  # reaches inside the Python read path
 def test_unreadable_file_is_reported_and_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

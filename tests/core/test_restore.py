@@ -46,7 +46,7 @@ def no_temp_files(root: Path) -> bool:
     return not any(p.name.startswith(TEMP_PREFIX) for p in root.rglob("*"))
 
 
-def test_tampered_chunk_fails_only_its_file_naming_it(tmp_path: Path) -> None:
+def test_tampered_chunk_fails_only_its_file_naming_it(tmp_path: Path, engine: str) -> None:
     repo, _ = backed_up(tmp_path, {"good.txt": b"good" * 100, "bad.txt": b"bad" * 100})
     repo.pack_target = 1
     # Put the two files in different packs: back up a copy with the bad file only.
@@ -138,7 +138,7 @@ def test_hostile_names_are_refused_and_nothing_leaves_the_target(tmp_path: Path,
     assert all("unsafe path" in reason for _, reason in result.failures)
 
 
-def test_planted_symlink_in_target_is_never_followed(tmp_path: Path) -> None:
+def test_planted_symlink_in_target_is_never_followed(tmp_path: Path, engine: str) -> None:
     repo, _ = backed_up(tmp_path, {"sub/secret.txt": b"s", "top.txt": b"t"})
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -1,0 +1,239 @@
+"""The native module writes and reads exactly the Python path's format, and fails the same way."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core import backup_files, chunker
+from app.core.errors import IntegrityError
+from app.core.keys import chunk_id, derive_subkeys, tree_hash
+from app.core.sealing import BlobType, Sealer, id_size, open_blob
+from tests.conftest import native_module
+
+SUBKEYS = derive_subkeys(bytes(range(32)), "0a1b2c3d")
+TAMPERED = "authentication failed (tampered, truncated or misplaced)"
+MAX = chunker.MAX_SIZE
+REWRITE_EVERY = 0.02
+
+
+@pytest.fixture(scope="module")
+def kn() -> ModuleType:
+    return native_module()
+
+
+def _seal_natively(kn: ModuleType, sealer: Sealer, items: list[tuple[bytes, bytes]]) -> list:
+    key, session_id, first = sealer.reserve(BlobType.DATA, len(items))
+    return list(kn.seal_many(key, session_id, first, BlobType.DATA, items))
+
+
+def _open_natively(kn: ModuleType, sealed: list[bytes], ids: list[bytes]) -> list:
+    buffer = b"".join(sealed)
+    items, offset = [], 0
+    for blob, blob_id in zip(sealed, ids, strict=True):
+        items.append((offset, len(blob), blob_id))
+        offset += len(blob)
+    return list(
+        kn.open_many(SUBKEYS.enc, SUBKEYS.id, BlobType.DATA, "data", 32, buffer, items, MAX)
+    )
+
+
+contents = st.one_of(
+    st.binary(max_size=2000),
+    st.builds(lambda n, b: b * n, st.integers(1, 40_000), st.binary(min_size=1, max_size=7)),
+    st.builds(os.urandom, st.integers(60_000, 140_000)),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(contents, min_size=1, max_size=6))
+def test_sealed_natively_opens_in_python_and_the_other_way_round(
+    kn: ModuleType, datas: list[bytes]
+) -> None:
+    sealer = Sealer(SUBKEYS)
+    ids = [chunk_id(SUBKEYS, d) for d in datas]
+
+    native_sealed = _seal_natively(kn, sealer, list(zip(ids, datas, strict=True)))
+    python_sealed = [sealer.seal(BlobType.DATA, i, d) for i, d in zip(ids, datas, strict=True)]
+
+    assert [
+        open_blob(SUBKEYS, BlobType.DATA, i, b) for i, b in zip(ids, native_sealed, strict=True)
+    ] == datas
+    assert _open_natively(kn, python_sealed, ids) == datas
+    assert _open_natively(kn, native_sealed, ids) == datas
+    # Same codec decision and the same size: compression is judged exactly as in Python.
+    assert [len(b) for b in native_sealed] == [len(b) for b in python_sealed]
+    # Every blob took its own nonce: none repeats across the two paths of one sealer.
+    nonces = {(b[2:18], b[18:30]) for b in native_sealed + python_sealed}
+    assert len(nonces) == 2 * len(datas)
+
+
+def test_a_batch_reserves_nonces_no_other_seal_reuses(kn: ModuleType) -> None:
+    sealer = Sealer(SUBKEYS)
+    before = sealer.seal(BlobType.DATA, chunk_id(SUBKEYS, b"a"), b"a")
+    _, session_id, first = sealer.reserve(BlobType.DATA, 5)
+    after = sealer.seal(BlobType.DATA, chunk_id(SUBKEYS, b"b"), b"b")
+
+    assert int.from_bytes(before[18:30], "big") < first
+    assert int.from_bytes(after[18:30], "big") == first + 5
+    assert before[2:18] == session_id == after[2:18]
+
+
+def test_tampered_misplaced_and_foreign_blobs_fail_alone(kn: ModuleType) -> None:
+    sealer = Sealer(SUBKEYS)
+    datas = [b"good one" * 10, b"flipped" * 10, b"wrong id" * 10, b"good two" * 10]
+    ids = [chunk_id(SUBKEYS, d) for d in datas]
+    sealed = [sealer.seal(BlobType.DATA, i, d) for i, d in zip(ids, datas, strict=True)]
+    flipped = bytearray(sealed[1])
+    flipped[40] ^= 1
+    sealed[1] = bytes(flipped)
+    ids[2] = chunk_id(SUBKEYS, b"something else")
+
+    opened = _open_natively(kn, sealed, ids)
+
+    assert opened[0] == datas[0] and opened[3] == datas[3]
+    assert opened[1] == TAMPERED and opened[2] == TAMPERED  # the id is bound by the AAD
+
+
+def test_right_key_wrong_content_is_caught_by_the_hash(kn: ModuleType) -> None:
+    """A blob sealed under the right key and id whose plaintext is not the id's content."""
+    sealer = Sealer(SUBKEYS)
+    liar_id = chunk_id(SUBKEYS, b"what the id promises")
+    key, session_id, first = sealer.reserve(BlobType.DATA, 1)
+    [liar] = kn.seal_many(key, session_id, first, BlobType.DATA, [(liar_id, b"other bytes")])
+
+    assert _open_natively(kn, [liar], [liar_id]) == ["content does not match its id"]
+    with pytest.raises(IntegrityError, match="does not match its id"):
+        open_blob(SUBKEYS, BlobType.DATA, liar_id, liar)
+
+
+def test_truncated_wrong_type_and_malformed_ids_are_errors_not_crashes(kn: ModuleType) -> None:
+    sealer = Sealer(SUBKEYS)
+    data = b"tree listing"
+    tid = tree_hash(SUBKEYS, data)
+    tree_blob = sealer.seal(BlobType.TREE, tid, data)
+    buffer = tree_blob + b"\x01"
+
+    as_tree = kn.open_many(
+        SUBKEYS.meta,
+        SUBKEYS.tree,
+        BlobType.TREE,
+        "tree",
+        32,
+        buffer,
+        [(0, len(tree_blob), tid), (0, len(tree_blob) + 50, tid), (0, 10, tid), (0, 5, b"short")],
+        MAX,
+    )
+    as_data = kn.open_many(
+        SUBKEYS.enc, SUBKEYS.id, BlobType.DATA, "data", 32, buffer, [(0, len(tree_blob), tid)], MAX
+    )
+
+    assert as_tree == [
+        data,
+        "sealed blob is truncated",
+        "sealed blob is truncated",
+        "malformed tree id",
+    ]
+    assert as_data == ["expected a data blob, found type 2"]
+    assert id_size(BlobType.SNAPSHOT) == 16
+
+
+def test_a_decompression_bomb_is_refused_before_it_inflates(kn: ModuleType) -> None:
+    sealer = Sealer(SUBKEYS)
+    data = bytes(4 * 1024 * 1024)
+    cid = chunk_id(SUBKEYS, data)
+    blob = sealer.seal(BlobType.DATA, cid, data)
+
+    [opened] = kn.open_many(
+        SUBKEYS.enc, SUBKEYS.id, BlobType.DATA, "data", 32, blob, [(0, len(blob), cid)], 1024
+    )
+
+    assert "more than a blob may hold" in opened
+
+
+def test_read_files_reads_whole_files_and_says_why_not(kn: ModuleType, tmp_path: Path) -> None:
+    small = tmp_path / "small.txt"
+    small.write_bytes(b"hello" * 100)
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 5000)
+    link = tmp_path / "link"
+    link.symlink_to(small)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    paths = [str(p) for p in (small, empty, big, link, fifo, tmp_path, tmp_path / "gone")]
+
+    got = kn.read_files(paths, 4096, SUBKEYS.id)
+
+    fields, data, cid = got[0]
+    st = os.stat(small)
+    assert data == b"hello" * 100 and cid == chunk_id(SUBKEYS, data)
+    assert backup_files._stat_result(fields) == st  # every field os.stat gives
+    assert backup_files._stat_result(fields).st_mtime_ns == st.st_mtime_ns
+    assert got[1][1] == b""
+    assert got[2] == "large"
+    assert got[3] == errno.ELOOP  # a link planted in place of a file is not followed
+    assert got[4] == "irregular"  # and a FIFO does not block the batch
+    assert got[5] == "irregular"
+    assert got[6] == errno.ENOENT
+
+
+def test_native_failures_read_as_the_python_paths_reasons() -> None:
+    assert backup_files._native_failure(errno.ENOENT) == "it disappeared before it could be read"
+    assert backup_files._native_failure(errno.EACCES) == "permission denied"
+    assert backup_files._native_failure(errno.EPERM) == "permission denied"
+    assert backup_files._native_failure("unstable") == "it kept changing while being read"
+    assert backup_files._native_failure(errno.EIO) == os.strerror(errno.EIO)
+
+
+def test_a_file_rewritten_during_reads_is_never_returned_mixed(
+    kn: ModuleType, tmp_path: Path
+) -> None:
+    """A writer rewrites a file in place, flipping between two contents of different sizes,
+    while it is read again and again: no read the module returns mixes two versions, and each
+    matches its stat. The rewrites are REWRITE_EVERY apart, more than a file-time tick: like
+    every stat-based check (restic's, the Python path's), this one cannot see two rewrites
+    that leave the same size within one tick of the clock that stamps file times."""
+    target = tmp_path / "moving.bin"
+    versions = [b"A" * 300_000, b"B" * 200_000]
+    target.write_bytes(versions[0])
+    stop = threading.Event()
+
+    def flip() -> None:
+        i = 0
+        while not stop.wait(REWRITE_EVERY):
+            i += 1
+            with open(target, "r+b") as f:
+                f.truncate(0)
+                f.write(versions[i % 2])
+
+    writer = threading.Thread(target=flip)
+    writer.start()
+    whole = 0
+    deadline = time.monotonic() + 1.0
+    try:
+        while time.monotonic() < deadline:
+            for outcome in kn.read_files([str(target)] * 5, 1 << 20, SUBKEYS.id):
+                if not isinstance(outcome, tuple):
+                    assert outcome == "unstable"
+                    continue
+                fields, data, cid = outcome
+                # One version, or the state between its truncation and its write: never both.
+                assert len(set(data)) <= 1
+                assert len(data) == backup_files._stat_result(fields).st_size
+                assert cid == chunk_id(SUBKEYS, data)
+                whole += data in versions
+    finally:
+        stop.set()
+        writer.join()
+
+    assert whole > 0
