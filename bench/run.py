@@ -165,6 +165,15 @@ class Bench:
                 self.say(f"closing {tool.name} failed: {exc}")
 
 
+def _engine() -> str:
+    """Which engine path Keepsake's CLI takes here: with the native module, or pure Python."""
+    probe = "from app.core import native; print('python' if native.module is None else 'native')"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=REPO
+    )
+    return done.stdout.strip() or f"unknown ({done.stderr.strip()[-200:]})"
+
+
 def _git_revision() -> str:
     try:
         out = subprocess.run(
@@ -262,6 +271,7 @@ def _one_run(
         "seed": args.seed,
         "revision": _git_revision(),
         "python": platform.python_version(),
+        "engine": _engine(),
         "machine": f"{platform.system()} {platform.machine()}",
         "workdir": str(workdir),
     }

@@ -15,13 +15,17 @@ tampered data, a name in the way) is reported for that file alone.
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from types import ModuleType
+from typing import Protocol, cast
 
+from app.core import native
 from app.core.errors import IntegrityError, KeepsakeError
 from app.core.index import BlobLocation
 from app.core.progress import Cancelled, CancelToken
@@ -30,7 +34,7 @@ from app.core.restore_commit import Committer, Staged
 from app.core.restore_dirs import DirHandle
 from app.core.restore_fetch import ChunkFetcher, Fetched, Pending
 from app.core.restore_flush import EarlyWriteback
-from app.core.safepath import SafeDir
+from app.core.safepath import SafeDir, temp_name
 from app.core.tree import Node
 
 File = tuple[DirHandle, str, Node, str]  # folder, name, node, snapshot path
@@ -151,12 +155,16 @@ class FileWriter:
         try:
             if not self._cancel.cancelled:
                 fetched = pending.result()
-                for item in batch:
-                    if self._cancel.cancelled:
-                        break
-                    one = self._stage(item, fetched)
-                    if one is not None:
-                        staged.append(one)
+                kn = native.module
+                if kn is not None and all(h.safe.fileno() is not None for h, _, _, _ in batch):
+                    self._stage_natively(kn, batch, fetched, staged)
+                else:
+                    for item in batch:
+                        if self._cancel.cancelled:
+                            break
+                        one = self._stage(item, fetched)
+                        if one is not None:
+                            staged.append(one)
         except BaseException:
             for one in staged:
                 one.safe.remove_quietly(one.temp)
@@ -165,17 +173,12 @@ class FileWriter:
         self._committer.add(staged, lambda: _release(batch))  # also after a cancel: it is whole
 
     def _stage(self, item: File, fetched: Fetched) -> Staged | None:
-        handle, name, node, snap_path = item
+        handle, _, node, snap_path = item
         try:
-            pieces: list[bytes] = []
-            for c in node.chunks:
-                data = fetched[c]
-                if isinstance(data, KeepsakeError):
-                    raise data
-                pieces.append(data)
-            dest = self._report.destination(handle.safe, name, snap_path)
-            if dest is None:
+            target = self._target(item, fetched)
+            if target is None:
                 return None
+            dest, pieces = target
             temp, written = handle.safe.write_temp(
                 pieces, mode=node.mode, mtime_ns=node.mtime_ns, sync=not self._committer.batched
             )
@@ -183,6 +186,54 @@ class FileWriter:
             self._report.failed(snap_path, exc)
             return None
         return Staged(handle.safe, temp, dest, written, node.size, snap_path)
+
+    def _target(self, item: File, fetched: Fetched) -> tuple[str, list[bytes]] | None:
+        """A file's destination name and verified contents; None to leave what is there."""
+        handle, name, node, snap_path = item
+        pieces: list[bytes] = []
+        for c in node.chunks:
+            data = fetched[c]
+            if isinstance(data, KeepsakeError):
+                raise data
+            pieces.append(data)
+        dest = self._report.destination(handle.safe, name, snap_path)
+        return None if dest is None else (dest, pieces)
+
+    def _stage_natively(
+        self, kn: ModuleType, batch: list[File], fetched: Fetched, staged: list[Staged]
+    ) -> None:
+        """`_stage` for a whole batch: the temp files are created, written, stamped (and fsynced
+        if the file system cannot be flushed as a whole) in one native call that releases the
+        interpreter lock."""
+        ready: list[tuple[File, str, str]] = []
+        jobs: list[tuple[int, str, list[bytes], int, int]] = []
+        for item in batch:
+            handle, _, node, snap_path = item
+            try:
+                target = self._target(item, fetched)
+            except (KeepsakeError, OSError) as exc:
+                self._report.failed(snap_path, exc)
+                continue
+            if target is None:
+                continue
+            dest, pieces = target
+            temp = temp_name()
+            ready.append((item, temp, dest))
+            jobs.append((cast(int, handle.safe.fileno()), temp, pieces, node.mode, node.mtime_ns))
+        if not jobs:
+            return
+        results = kn.write_files(jobs, not self._committer.batched)
+        for (item, temp, dest), written in zip(ready, results, strict=True):
+            handle, _, node, snap_path = item
+            if written == -errno.EEXIST:  # the temp name was taken: the Python path picks another
+                one = self._stage(item, fetched)
+                if one is not None:
+                    staged.append(one)
+            elif written < 0:
+                error = OSError(-written, os.strerror(-written), snap_path)
+                self._report.failed(snap_path, error)
+            else:
+                staged.append(Staged(handle.safe, temp, dest, written, node.size, snap_path))
 
     def _place(self, one: Staged) -> None:
         """Rename a durable temp file into place (it never stays behind under its temp name)."""

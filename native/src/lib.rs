@@ -8,6 +8,7 @@
 
 mod files;
 mod seal;
+mod write;
 
 use pyo3::prelude::*;
 
@@ -17,5 +18,6 @@ fn keepsake_native(_py: Python, m: &PyModule) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(files::read_files, m)?)?;
     m.add_function(wrap_pyfunction!(seal::seal_many, m)?)?;
     m.add_function(wrap_pyfunction!(seal::open_many, m)?)?;
+    m.add_function(wrap_pyfunction!(write::write_files, m)?)?;
     Ok(())
 }

@@ -237,3 +237,34 @@ def test_a_file_rewritten_during_reads_is_never_returned_mixed(
         writer.join()
 
     assert whole > 0
+
+
+def test_write_files_creates_only_new_files_with_mode_and_mtime(
+    kn: ModuleType, tmp_path: Path
+) -> None:
+    (tmp_path / "taken").write_bytes(b"someone else's")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    (tmp_path / "planted").symlink_to(outside)
+    mtime = 1_600_000_000_123_456_789
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        got = kn.write_files(
+            [
+                (fd, "new", [b"hello ", b"world"], 0o100640, mtime),
+                (fd, "taken", [b"overwritten?"], 0o100644, mtime),
+                (fd, "planted", [b"through a link?"], 0o100644, mtime),
+                (fd, "empty", [], 0o100600, mtime),
+                (-1, "nowhere", [b"x"], 0o100644, mtime),
+            ],
+            True,
+        )
+    finally:
+        os.close(fd)
+
+    assert got == [11, -errno.EEXIST, -errno.EEXIST, 0, -errno.EBADF]
+    st = os.stat(tmp_path / "new")
+    assert (tmp_path / "new").read_bytes() == b"hello world"
+    assert st.st_mode & 0o7777 == 0o640 and st.st_mtime_ns == mtime
+    assert (tmp_path / "taken").read_bytes() == b"someone else's"
+    assert not outside.exists()
+    assert (tmp_path / "empty").stat().st_size == 0

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core import native, restore_flush, restore_trees
 from app.core import restore as restore_mod
-from app.core import restore_flush, restore_trees
 from app.core.backup import backup
 from app.core.errors import Permanent
 from app.core.index import BlobLocation
@@ -26,6 +26,7 @@ from app.core.restore_fetch import _KeptRanges, coalesce
 from app.core.safepath import TEMP_PREFIX
 from app.core.sealing import BlobType
 from app.storage.memory_service import MemoryService
+from tests.conftest import native_module
 from tests.core.enginekit import make_repo, service_of, write
 
 OLD = 1_500_000_000_000_000_000
@@ -244,6 +245,7 @@ def test_small_files_are_on_disk_before_they_get_their_names(
     assert no_temp_files(out)
 
 
+@pytest.mark.usefixtures("python_engine")  # counts the Python path's fsync calls
 def test_without_a_file_system_flush_each_file_is_fsynced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -258,6 +260,37 @@ def test_without_a_file_system_flush_each_file_is_fsynced(
 
     assert result.failures == [] and len(fsyncs) == 12
     assert restored(tmp_path / "out") == {f"docs/{k}": v for k, v in files.items()}
+
+
+def test_without_a_file_system_flush_the_native_writer_fsyncs_each_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kn = native_module()
+    files = files_in(12)
+    repo, _ = backed_up(tmp_path, files)
+    calls: list[tuple[int, bool]] = []
+
+    class Spy:
+        def __getattr__(self, name: str) -> object:
+            return getattr(kn, name)
+
+        def write_files(self, jobs: list[tuple[object, ...]], sync: bool) -> list[int]:
+            calls.append((len(jobs), sync))
+            written: list[int] = kn.write_files(jobs, sync)
+            return written
+
+    monkeypatch.setattr(native, "module", Spy())
+    for flush in (None, restore_flush._load_syncfs()):
+        calls.clear()
+        monkeypatch.setattr(restore_flush, "_SYNCFS", flush)
+        out = tmp_path / f"out-{flush is None}"
+
+        result = restore(repo, repo.resolve(None), [], out)
+
+        assert result.failures == []
+        assert restored(out) == {f"docs/{k}": v for k, v in files.items()}
+        assert sum(n for n, _ in calls) == 12
+        assert all(sync is (flush is None) for _, sync in calls)
 
 
 def test_a_failed_flush_falls_back_to_an_fsync_per_file(
