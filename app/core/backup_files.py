@@ -1,11 +1,14 @@
-"""Reads one file into chunks for a backup, and never stores a mix of two versions of it.
+"""Reads files into chunks for a backup, and never stores a mix of two versions of one.
 
-The file is stat'ed through its open descriptor before and after reading; if anything changed
+A file is stat'ed through its open descriptor before and after reading; if anything changed
 while it was read, it is read again (up to `ATTEMPTS` times) and otherwise reported, so the caller
-keeps the previous version. Chunks of files read whole are hashed and, when new, sealed on the reading thread straight from
-the read buffer (no copy); several such files are read at once, which keeps both cores busy.
-Larger files stream through a 16 MiB chunking buffer, one at a time to bound memory; their new
-chunks are copied out and sealed on a small pool, so a single large file uses both cores too.
+keeps the previous version. Files of one chunk (`SMALL`, most of a typical tree) come in batches:
+with the native module a batch is read, hashed and sealed in two calls that release the
+interpreter lock, so the two reading threads really use two cores. Otherwise, and for larger
+files, chunks are hashed and, when new, sealed on the reading thread straight from the read
+buffer (no copy). Files past `WHOLE_READ` stream through a 16 MiB chunking buffer, one at a
+time to bound memory; their new chunks are copied out and sealed on a small pool, so a single
+large file uses both cores too.
 """
 
 from __future__ import annotations

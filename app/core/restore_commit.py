@@ -42,7 +42,7 @@ class Committer:
     """Written batches wait here until one flush is worth it, then go in place (by `place`)."""
 
     def __init__(
-        self, place: Callable[[Staged], None], failed: Callable[[str, BaseException], None]
+        self, place: Callable[[list[Staged]], None], failed: Callable[[str, BaseException], None]
     ) -> None:
         self.batched = restore_flush.batch_flush_available()  # False: fsynced when written
         self._place = place
@@ -129,8 +129,7 @@ class Committer:
 
     def _commit(self, groups: list[_Group]) -> None:
         try:
-            for one in self._durable([one for staged, _ in groups for one in staged]):
-                self._place(one)
+            self._place(self._durable([one for staged, _ in groups for one in staged]))
         finally:
             for _, release in groups:
                 release()

@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Protocol, cast
 
 from app.core import native
-from app.core.errors import IntegrityError, KeepsakeError
+from app.core.errors import IntegrityError, KeepsakeError, UnsafePath
 from app.core.index import BlobLocation
 from app.core.progress import Cancelled, CancelToken
 from app.core.repository import Repository
@@ -34,7 +34,7 @@ from app.core.restore_commit import Committer, Staged
 from app.core.restore_dirs import DirHandle
 from app.core.restore_fetch import ChunkFetcher, Fetched, Pending
 from app.core.restore_flush import EarlyWriteback
-from app.core.safepath import SafeDir, temp_name
+from app.core.safepath import SafeDir, check_name, temp_name
 from app.core.tree import Node
 
 File = tuple[DirHandle, str, Node, str]  # folder, name, node, snapshot path
@@ -81,7 +81,7 @@ class FileWriter:
         self._batch: list[File] = []
         self._batch_bytes = 0
         self._batch_dirs: set[int] = set()
-        self._committer = Committer(self._place, report.failed)
+        self._committer = Committer(self._place_all, report.failed)
 
     def add(self, handle: DirHandle, name: str, node: Node, snap_path: str) -> None:
         """Restore one file into `handle`'s folder (held until the file is done)."""
@@ -238,16 +238,42 @@ class FileWriter:
     def _place(self, one: Staged) -> None:
         """Rename a durable temp file into place (it never stays behind under its temp name)."""
         try:
-            if one.written != one.size:
+            if (short := _short(one)) is not None:
                 one.safe.remove_quietly(one.temp)
-                raise IntegrityError(
-                    one.snap_path, f"restored {one.written} bytes, expected {one.size}"
-                )
+                raise short
             one.safe.put_in_place(one.temp, one.dest)
         except (KeepsakeError, OSError) as exc:
             self._report.failed(one.snap_path, exc)
             return
         self._report.restored(one.snap_path, one.written)
+
+    def _place_all(self, staged: list[Staged]) -> None:
+        """`_place` for many files; natively (one call, no interpreter lock) where it can."""
+        kn = native.module
+        if kn is None or any(one.safe.fileno() is None for one in staged):
+            for one in staged:
+                self._place(one)
+            return
+        ready: list[Staged] = []
+        for one in staged:
+            problem: KeepsakeError | None = _short(one)
+            try:
+                if problem is None:
+                    check_name(one.dest)
+            except UnsafePath as exc:
+                problem = exc
+            if problem is not None:
+                one.safe.remove_quietly(one.temp)
+                self._report.failed(one.snap_path, problem)
+                continue
+            ready.append(one)
+        renames = [(one.safe.fileno(), one.temp.encode(), os.fsencode(one.dest)) for one in ready]
+        for one, error in zip(ready, kn.rename_many(renames), strict=True):
+            if error == 0:
+                self._report.restored(one.snap_path, one.written)
+            else:
+                one.safe.remove_quietly(one.temp)
+                self._report.failed(one.snap_path, one.safe.rename_error(error, one.dest))
 
     # -- large files --------------------------------------------------------------------------
 
@@ -319,6 +345,13 @@ def _windows(
             window, size = [], 0
     if window:
         yield window
+
+
+def _short(one: Staged) -> IntegrityError | None:
+    """A written file must be exactly as long as the snapshot says; else it is not placed."""
+    if one.written == one.size:
+        return None
+    return IntegrityError(one.snap_path, f"restored {one.written} bytes, expected {one.size}")
 
 
 def _release(batch: list[File]) -> None:

@@ -41,6 +41,7 @@ TEMP_PREFIX = ".keepsake-restore-"
 # not ask the OS for random bytes once per file; O_EXCL still refuses any name already taken.
 _TEMP_RUN = secrets.token_hex(4)
 _TEMP_COUNTER = itertools.count()
+_FOLDER_ERRNOS = (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST)
 _FOLDER_IN_WAY = "a folder is in the way"
 
 
@@ -260,11 +261,17 @@ class SafeDir:
                 self._where(temp), self._where(name), src_dir_fd=self._fd, dst_dir_fd=self._fd
             )
         except OSError as exc:
-            if exc.errno in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST):
-                raise IsADirectoryError(
-                    errno.EISDIR, _FOLDER_IN_WAY, str(self.path / name)
-                ) from None
+            if exc.errno in _FOLDER_ERRNOS:
+                raise self.rename_error(exc.errno, name) from None
             raise
+
+    def rename_error(self, error: int, name: str) -> OSError:
+        """The error for a failed rename of a temp file over `name`, by its errno: a folder in
+        the way says so (rename(2) reports it as EISDIR, ENOTEMPTY or EEXIST)."""
+        where = str(self.path / name)
+        if error in _FOLDER_ERRNOS:
+            return IsADirectoryError(errno.EISDIR, _FOLDER_IN_WAY, where)
+        return OSError(error, os.strerror(error), where)
 
     def set_dir_attrs(self, name: str, *, mode: int, mtime_ns: int) -> None:
         """Restore a child folder's mode and mtime (after its contents are written)."""

@@ -19,5 +19,6 @@ fn keepsake_native(_py: Python, m: &PyModule) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seal::seal_many, m)?)?;
     m.add_function(wrap_pyfunction!(seal::open_many, m)?)?;
     m.add_function(wrap_pyfunction!(write::write_files, m)?)?;
+    m.add_function(wrap_pyfunction!(write::rename_many, m)?)?;
     Ok(())
 }

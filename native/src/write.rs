@@ -125,3 +125,32 @@ pub fn write_files(
     }
     Ok(py.allow_threads(|| prepared.iter().map(|f| write_one(f, sync)).collect()))
 }
+
+/// Renames each (folder fd, temp name, final name), names as OS bytes, within its folder,
+/// replacing what the final name held (rename(2) itself refuses to put a file over a folder). One errno per item, 0 when
+/// it was renamed; a temp file whose rename failed is left for the caller to remove.
+#[pyfunction]
+pub fn rename_many(py: Python, items: Vec<(i32, &[u8], &[u8])>) -> PyResult<Vec<i32>> {
+    let mut prepared = Vec::with_capacity(items.len());
+    for (dir_fd, temp, name) in items {
+        let nul = |_| pyo3::exceptions::PyValueError::new_err("a file name has a NUL");
+        prepared.push((
+            dir_fd,
+            CString::new(temp).map_err(nul)?,
+            CString::new(name).map_err(nul)?,
+        ));
+    }
+    Ok(py.allow_threads(|| {
+        prepared
+            .iter()
+            .map(|(fd, temp, name)| {
+                let done = unsafe { libc::renameat(*fd, temp.as_ptr(), *fd, name.as_ptr()) };
+                if done == 0 {
+                    0
+                } else {
+                    errno()
+                }
+            })
+            .collect()
+    }))
+}

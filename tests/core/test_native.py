@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from app.core import backup_files, chunker
 from app.core.errors import IntegrityError
 from app.core.keys import chunk_id, derive_subkeys, tree_hash
+from app.core.safepath import SafeDir
 from app.core.sealing import BlobType, Sealer, id_size, open_blob
 from tests.conftest import native_module
 
@@ -268,3 +269,26 @@ def test_write_files_creates_only_new_files_with_mode_and_mtime(
     assert (tmp_path / "taken").read_bytes() == b"someone else's"
     assert not outside.exists()
     assert (tmp_path / "empty").stat().st_size == 0
+
+
+def test_rename_many_replaces_files_but_never_a_folder(kn: ModuleType, tmp_path: Path) -> None:
+    for name in ("t1", "t2", "t3"):
+        (tmp_path / name).write_bytes(name.encode())
+    (tmp_path / "old").write_bytes(b"old")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "inside").write_bytes(b"kept")
+    raw = b"bad-\xff-name"  # not UTF-8: names travel as OS bytes
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        got = kn.rename_many([(fd, b"t1", b"old"), (fd, b"t2", b"folder"), (fd, b"t3", raw)])
+    finally:
+        os.close(fd)
+
+    assert got[0] == 0 and got[2] == 0
+    assert (tmp_path / "old").read_bytes() == b"t1"
+    assert os.path.exists(os.path.join(os.fsencode(tmp_path), raw))
+    assert got[1] in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST)
+    assert (tmp_path / "folder" / "inside").read_bytes() == b"kept"
+    with SafeDir.open_root(tmp_path) as safe:
+        error = safe.rename_error(got[1], "folder")
+    assert isinstance(error, IsADirectoryError) and "a folder is in the way" in str(error)
