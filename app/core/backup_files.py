@@ -111,7 +111,7 @@ class FileReader:
         for path, got in zip(paths, kn.read_files(paths, SMALL, self.subkeys.id), strict=True):
             if isinstance(got, tuple):
                 fields, data, cid = got
-                st = _stat_result(fields)
+                st = native.stat_result(fields)
                 if not data:
                     results.append(FileRead(st, ()))
                     continue
@@ -255,17 +255,6 @@ class _ReadAhead:
         if self._advise is not None and self._pos + READ_AHEAD // 2 >= self._asked:
             self._advise(self._fd, self._asked, READ_AHEAD, os.POSIX_FADV_WILLNEED)
             self._asked += READ_AHEAD
-
-
-def _stat_result(fields: tuple[int, ...]) -> os.stat_result:
-    """An `os.stat_result` from the native module's fields (mode, ino, dev, nlink, uid, gid,
-    size, atime_ns, mtime_ns, ctime_ns, blksize, blocks, rdev)."""
-    mode, ino, dev, nlink, uid, gid, size, atime, mtime, ctime, blksize, blocks, rdev = fields
-    seconds = (atime // 10**9, mtime // 10**9, ctime // 10**9)
-    floats = (atime / 1e9, mtime / 1e9, ctime / 1e9)
-    nanoseconds = (atime, mtime, ctime)
-    ids = (mode, ino, dev, nlink, uid, gid, size)
-    return os.stat_result((*ids, *seconds, *floats, *nanoseconds, blksize, blocks, rdev))
 
 
 def _native_failure(got: str | int) -> str:

@@ -9,14 +9,17 @@ the walker's own thread does only what has to happen in order. Nothing here writ
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from app.core import native
 from app.core.dircache import Stamp, fingerprint, record_rows, split_ids
 from app.core.filescache import ID_SIZE, chunks_from_blob, row_matches
 from app.core.index import Index
@@ -112,6 +115,9 @@ class Lister:
     def list_dir(self, path: str) -> Listing:
         if self._cancel.cancelled:
             raise Cancelled()
+        kn = native.module
+        if kn is not None and self._exclude is None:
+            return self._list_natively(kn, path)
         listing = Listing(path)
         try:
             with os.scandir(path) as it:
@@ -125,15 +131,62 @@ class Lister:
         entries.sort(key=_BY_NAME)
         for entry in entries:
             self._entry(listing, entry)
+        return self._settle(listing, path)
+
+    def _settle(
+        self, listing: Listing, path: str, files: Callable[[], None] | None = None
+    ) -> Listing:
+        """Fingerprint a listed folder, reuse its record if it still matches, else judge its
+        files; `files` fills in `listing.files` and its links' rows when they are needed."""
         if listing.clean:
             listing.dir_key = path_key(self._subkeys, path)
             listing.fingerprint = fingerprint(self._subkeys, listing.stamps)
             if self._use_cache:
                 self._recall(listing)
         listing.stamps = []
+        if files is not None and listing.record is None:
+            files()
         if listing.files:
             self._judge(listing)
         return listing
+
+    def _list_natively(self, kn: ModuleType, path: str) -> Listing:
+        """`list_dir` with the native module: the folder is read and every entry lstat'ed in
+        one call without the interpreter lock, and a folder the cache reuses whole never has
+        its files turned into Python objects at all."""
+        listing = Listing(path)
+        got = kn.list_dir(path)
+        if isinstance(got, int):
+            if got == errno.ENOENT:
+                listing.gone = True
+            else:
+                listing.error = OSError(got, os.strerror(got), path)
+            return listing
+        stamps, files, dirs, links, others, problems = got
+        join = os.path.join
+        for raw, error, what in problems:
+            verb = "examine it" if what == "stat" else "read the link"
+            reason = why(OSError(error, os.strerror(error)))
+            self._problem(join(path, os.fsdecode(raw)), f"cannot {verb}: {reason}")
+            listing.clean = False
+        for raw in others:
+            self._excluded(join(path, os.fsdecode(raw)), "not a regular file, folder or link")
+        for raw, fields in dirs:
+            name = os.fsdecode(raw)
+            listing.dirs.append(SubDir(name, raw, join(path, name), native.stat_result(fields)))
+        listing.links = len(links)
+        listing.stamps = stamps
+
+        def fill() -> None:
+            for raw, fields in files:
+                name = os.fsdecode(raw)
+                st = native.stat_result(fields)
+                listing.files.append(FileItem(name, raw, join(path, name), st, b"", None))
+            for raw, fields, target in links:
+                mode, size, mtime_ns = fields[0], fields[6], fields[8]
+                listing.rows.append(link_row(raw, mode, mtime_ns, size, target))
+
+        return self._settle(listing, path, fill)
 
     def _recall(self, listing: Listing) -> None:
         """Reuse the folder's record when its files and links are exactly as recorded and every

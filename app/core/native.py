@@ -26,3 +26,14 @@ def _load() -> ModuleType | None:
 
 
 module: ModuleType | None = _load()
+
+
+def stat_result(fields: tuple[int, ...]) -> os.stat_result:
+    """An `os.stat_result` from the module's stat fields (mode, ino, dev, nlink, uid, gid, size,
+    atime_ns, mtime_ns, ctime_ns, blksize, blocks, rdev)."""
+    mode, ino, dev, nlink, uid, gid, size, atime, mtime, ctime, blksize, blocks, rdev = fields
+    seconds = (atime // 10**9, mtime // 10**9, ctime // 10**9)
+    floats = (atime / 1e9, mtime / 1e9, ctime / 1e9)
+    nanoseconds = (atime, mtime, ctime)
+    ids = (mode, ino, dev, nlink, uid, gid, size)
+    return os.stat_result((*ids, *seconds, *floats, *nanoseconds, blksize, blocks, rdev))

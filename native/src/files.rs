@@ -10,7 +10,7 @@ use pyo3::types::{PyBytes, PyTuple};
 const ATTEMPTS: usize = 3;
 
 /// The stat fields the engine keeps, in `os.stat_result` order, nanosecond times last.
-type StatFields = [i64; 13];
+pub type StatFields = [i64; 13];
 
 enum Outcome {
     /// stat, contents, keyed hash
@@ -24,7 +24,7 @@ enum Outcome {
     Failed(i32),
 }
 
-fn errno() -> i32 {
+pub fn errno() -> i32 {
     std::io::Error::last_os_error()
         .raw_os_error()
         .unwrap_or(libc::EIO)
@@ -38,7 +38,7 @@ fn fstat(fd: libc::c_int) -> Result<libc::stat, i32> {
     Ok(st)
 }
 
-fn fields(st: &libc::stat) -> StatFields {
+pub fn fields(st: &libc::stat) -> StatFields {
     [
         st.st_mode as i64,
         st.st_ino as i64,

@@ -7,6 +7,7 @@
 //! Python path stays as the fallback and as the reference the tests compare against.
 
 mod files;
+mod listing;
 mod seal;
 mod write;
 
@@ -16,6 +17,7 @@ use pyo3::prelude::*;
 fn keepsake_native(_py: Python, m: &PyModule) -> PyResult<()> {
     m.add("FORMAT_VERSION", seal::VERSION)?;
     m.add_function(wrap_pyfunction!(files::read_files, m)?)?;
+    m.add_function(wrap_pyfunction!(listing::list_dir, m)?)?;
     m.add_function(wrap_pyfunction!(seal::seal_many, m)?)?;
     m.add_function(wrap_pyfunction!(seal::open_many, m)?)?;
     m.add_function(wrap_pyfunction!(write::write_files, m)?)?;

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import backup_files, chunker
+from app.core import backup_files, chunker, native
 from app.core.errors import IntegrityError
 from app.core.keys import chunk_id, derive_subkeys, tree_hash
 from app.core.safepath import SafeDir
@@ -178,8 +178,8 @@ def test_read_files_reads_whole_files_and_says_why_not(kn: ModuleType, tmp_path:
     fields, data, cid = got[0]
     st = os.stat(small)
     assert data == b"hello" * 100 and cid == chunk_id(SUBKEYS, data)
-    assert backup_files._stat_result(fields) == st  # every field os.stat gives
-    assert backup_files._stat_result(fields).st_mtime_ns == st.st_mtime_ns
+    assert native.stat_result(fields) == st  # every field os.stat gives
+    assert native.stat_result(fields).st_mtime_ns == st.st_mtime_ns
     assert got[1][1] == b""
     assert got[2] == "large"
     assert got[3] == errno.ELOOP  # a link planted in place of a file is not followed
@@ -230,7 +230,7 @@ def test_a_file_rewritten_during_reads_is_never_returned_mixed(
                 fields, data, cid = outcome
                 # One version, or the state between its truncation and its write: never both.
                 assert len(set(data)) <= 1
-                assert len(data) == backup_files._stat_result(fields).st_size
+                assert len(data) == native.stat_result(fields).st_size
                 assert cid == chunk_id(SUBKEYS, data)
                 whole += data in versions
     finally:
@@ -292,3 +292,113 @@ def test_rename_many_replaces_files_but_never_a_folder(kn: ModuleType, tmp_path:
     with SafeDir.open_root(tmp_path) as safe:
         error = safe.rename_error(got[1], "folder")
     assert isinstance(error, IsADirectoryError) and "a folder is in the way" in str(error)
+
+
+def _odd_tree(root: Path) -> Path:
+    """Names whose byte order and code-point order differ, undecodable names, long link
+    targets, a dangling link, a FIFO, nested and empty folders."""
+    root.mkdir()
+    for name in ("b.txt", "a.txt", "Z.txt", "é.txt", "\U0001f600.txt", "\ufb01.txt", "e\u0301.txt"):
+        (root / name).write_text(name)
+    raw_root = os.fsencode(root)
+    for raw in (b"bad-\xff.txt", b"bad-\xc3.txt", b"\xed\xa0\x80.txt"):
+        with open(os.path.join(raw_root, raw), "wb") as f:
+            f.write(raw)
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / "sub" / "deeper" / "leaf").write_bytes(b"leaf")
+    (root / "empty").mkdir()
+    (root / "link").symlink_to("a.txt")
+    (root / "long-link").symlink_to("x" * 1000)
+    (root / "dangling").symlink_to("/nonexistent/target")
+    os.mkfifo(root / "fifo")
+    return root
+
+
+def _listing_of(repo, path: Path, seen: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    from app.core.dirlist import Lister
+    from app.core.progress import CancelToken
+
+    lister = Lister(
+        repo.subkeys,
+        repo.index,
+        lambda ids: set(),
+        lambda pack, set_id: False,
+        lambda: False,
+        exclude=None,
+        problem=lambda p, r: seen.append((p, r)),
+        excluded=lambda p, r: seen.append((p, r)),
+        cancel=CancelToken(),
+    )
+    return lister.list_dir(str(path))
+
+
+def _shape(listing):  # type: ignore[no-untyped-def]
+    def st(s: os.stat_result) -> tuple[int, ...]:
+        return (s.st_mode, s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_dev)
+
+    return (
+        listing.gone,
+        listing.error,
+        [(d.name, d.raw, d.path, st(d.st)) for d in listing.dirs],
+        [(f.name, f.raw, f.path, st(f.st), f.key, f.cached) for f in listing.files],
+        sorted(listing.rows),
+        listing.links,
+        listing.dir_key,
+        listing.fingerprint,
+        listing.clean,
+    )
+
+
+def test_native_listing_is_the_python_listing(
+    kn: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.core.enginekit import make_repo
+
+    root = _odd_tree(tmp_path / "tree")
+    repo = make_repo(tmp_path)
+    seen_native: list[tuple[str, str]] = []
+    seen_python: list[tuple[str, str]] = []
+
+    natively = _listing_of(repo, root, seen_native)
+    monkeypatch.setattr(native, "module", None)
+    in_python = _listing_of(repo, root, seen_python)
+
+    assert _shape(natively) == _shape(in_python)
+    assert [f.name for f in natively.files] == [f.name for f in in_python.files]
+    assert sorted(seen_native) == sorted(seen_python)
+    assert seen_native == [(str(root / "fifo"), "not a regular file, folder or link")]
+    assert len(natively.files) == 10 and natively.links == 3
+
+
+def test_a_folder_that_cannot_be_listed_or_is_gone(kn: ModuleType, tmp_path: Path) -> None:
+    assert kn.list_dir(str(tmp_path / "gone")) == errno.ENOENT
+    (tmp_path / "file").write_bytes(b"x")
+    assert kn.list_dir(str(tmp_path / "file")) == errno.ENOTDIR
+
+
+def test_python_and_native_runs_reuse_each_others_folder_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder cache's fingerprints agree: a no-change run on either path after a backup on
+    the other reads nothing again."""
+    from app.core.backup import backup
+    from tests.core.enginekit import make_repo
+
+    kn = native_module()
+    src = _odd_tree(tmp_path / "src")
+    os.unlink(src / "fifo")
+    old = time.time_ns() - 60 * 10**9  # older than the cache's racy window
+    for p in sorted(src.rglob("*"), reverse=True):
+        os.utime(p, ns=(old, old), follow_symlinks=False)
+    repo = make_repo(tmp_path)
+
+    monkeypatch.setattr(native, "module", None)
+    first = backup(repo, [src])
+    monkeypatch.setattr(native, "module", kn)
+    second = backup(repo, [src])
+    monkeypatch.setattr(native, "module", None)
+    third = backup(repo, [src])
+
+    assert first.files_new == 11 and first.problems == []
+    for again in (second, third):
+        assert again.bytes_read == 0 and again.files_unmodified == 11 and again.problems == []
