@@ -108,7 +108,7 @@ fn list(path: &PathBuf) -> Result<Vec<Entry>, i32> {
     }
     let mut names = Vec::new();
     let failed = loop {
-        unsafe { *libc::__errno_location() = 0 };
+        clear_errno();
         let entry = unsafe { libc::readdir(stream) };
         if entry.is_null() {
             let e = errno_or_zero();
@@ -130,6 +130,18 @@ fn list(path: &PathBuf) -> Result<Vec<Entry>, i32> {
     let mut entries = entries?;
     entries.sort_by(|a, b| a.order.cmp(&b.order));
     Ok(entries)
+}
+
+/// readdir(3) tells the end of a folder from an error only by errno, so it is cleared first.
+fn clear_errno() {
+    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+    unsafe {
+        *libc::__error() = 0
+    };
+    #[cfg(not(any(target_os = "macos", target_os = "ios", target_os = "freebsd")))]
+    unsafe {
+        *libc::__errno_location() = 0
+    };
 }
 
 fn errno_or_zero() -> i32 {
