@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
+use crate::sys::{errno, retrying};
+
 const ATTEMPTS: usize = 3;
 
 /// The stat fields the engine keeps, in `os.stat_result` order, nanosecond times last.
@@ -22,12 +24,6 @@ enum Outcome {
     /// it changed on every attempt
     Unstable,
     Failed(i32),
-}
-
-pub fn errno() -> i32 {
-    std::io::Error::last_os_error()
-        .raw_os_error()
-        .unwrap_or(libc::EIO)
 }
 
 fn fstat(fd: libc::c_int) -> Result<libc::stat, i32> {
@@ -78,24 +74,14 @@ fn same_version(a: &libc::stat, b: &libc::stat) -> bool {
 fn read_full(fd: libc::c_int, buf: &mut [u8]) -> Result<usize, i32> {
     let mut got = 0;
     while got < buf.len() {
-        let n = unsafe {
-            libc::read(
-                fd,
-                buf[got..].as_mut_ptr() as *mut libc::c_void,
-                buf.len() - got,
-            )
-        };
-        if n < 0 {
-            let e = errno();
-            if e == libc::EINTR {
-                continue;
-            }
-            return Err(e);
-        }
+        let rest = &mut buf[got..];
+        let n = retrying(|| unsafe {
+            libc::read(fd, rest.as_mut_ptr() as *mut libc::c_void, rest.len())
+        })?;
         if n == 0 {
             break;
         }
-        got += n as usize;
+        got += n;
     }
     Ok(got)
 }

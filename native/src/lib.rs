@@ -9,6 +9,7 @@
 mod files;
 mod listing;
 mod seal;
+mod sys;
 mod write;
 
 use pyo3::prelude::*;

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use crate::files::{errno, fields, StatFields};
+use crate::files::{fields, StatFields};
+use crate::sys::errno;
 
 enum Kind {
     File,

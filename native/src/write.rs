@@ -4,40 +4,24 @@ use std::ffi::CString;
 
 use pyo3::prelude::*;
 
-fn errno() -> i32 {
-    std::io::Error::last_os_error()
-        .raw_os_error()
-        .unwrap_or(libc::EIO)
-}
-
-fn retry<F: FnMut() -> libc::c_int>(mut call: F) -> Result<(), i32> {
-    loop {
-        if call() == 0 {
-            return Ok(());
-        }
-        let e = errno();
-        if e != libc::EINTR {
-            return Err(e);
-        }
-    }
-}
+use crate::sys::{errno, retrying};
 
 fn write_all(fd: libc::c_int, mut data: &[u8]) -> Result<(), i32> {
     while !data.is_empty() {
-        let n = unsafe { libc::write(fd, data.as_ptr() as *const libc::c_void, data.len()) };
-        if n < 0 {
-            let e = errno();
-            if e == libc::EINTR {
-                continue;
-            }
-            return Err(e);
-        }
+        let n = retrying(|| unsafe {
+            libc::write(fd, data.as_ptr() as *const libc::c_void, data.len())
+        })?;
         if n == 0 {
             return Err(libc::EIO);
         }
-        data = &data[n as usize..];
+        data = &data[n..];
     }
     Ok(())
+}
+
+/// A call that returns 0 or -1 (fsync, fchmod, futimens), retried when interrupted.
+fn retry(mut call: impl FnMut() -> libc::c_int) -> Result<(), i32> {
+    retrying(|| call() as isize).map(|_| ())
 }
 
 struct File<'a> {
