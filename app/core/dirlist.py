@@ -134,18 +134,18 @@ class Lister:
         return self._settle(listing, path)
 
     def _settle(
-        self, listing: Listing, path: str, files: Callable[[], None] | None = None
+        self, listing: Listing, path: str, fill: Callable[[], None] | None = None
     ) -> Listing:
         """Fingerprint a listed folder, reuse its record if it still matches, else judge its
-        files; `files` fills in `listing.files` and its links' rows when they are needed."""
+        files; `fill` puts in `listing.files` and its links' rows, only when they are needed."""
         if listing.clean:
             listing.dir_key = path_key(self._subkeys, path)
             listing.fingerprint = fingerprint(self._subkeys, listing.stamps)
             if self._use_cache:
                 self._recall(listing)
         listing.stamps = []
-        if files is not None and listing.record is None:
-            files()
+        if fill is not None and listing.record is None:
+            fill()
         if listing.files:
             self._judge(listing)
         return listing

@@ -5,8 +5,9 @@ plus the files cache's verdict per file), and walked depth first on the calling 
 whose files-cache entry still matches reuses its chunk list, any other file is handed to the read
 pool (a folder's small files in batches: one task for many files). Finished folders wait in a
 queue in post-order (children before parents) and become trees as soon as their files are read,
-so listing, reading and uploading overlap while the number of pending items stays bounded. An unchanged folder encodes to the same tree id, which is already
-stored, so it costs nothing. Trees are encoded from plain rows (`treerows`).
+so listing, reading and uploading overlap while the number of pending items stays bounded. An
+unchanged folder encodes to the same tree id, which is already stored, so it costs nothing.
+Trees are encoded from plain rows (`treerows`).
 
 With a changed-folder hint (`incremental.Hint`) only the folders the hint marks are listed; the
 other subfolders of a listed folder keep the previous snapshot's subtree.
