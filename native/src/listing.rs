@@ -25,13 +25,24 @@ struct Entry {
 
 /// The order Python sorts the names in: by code point of the name decoded as the file system
 /// encoding does (UTF-8, each undecodable byte as a lone surrogate U+DC80..U+DCFF).
-fn python_order(name: &[u8]) -> Vec<u32> {
+fn python_order(mut name: &[u8]) -> Vec<u32> {
     let mut out = Vec::with_capacity(name.len());
-    for chunk in name.utf8_chunks() {
-        out.extend(chunk.valid().chars().map(|c| c as u32));
-        out.extend(chunk.invalid().iter().map(|&b| 0xDC00 + b as u32));
+    loop {
+        match std::str::from_utf8(name) {
+            Ok(valid) => {
+                out.extend(valid.chars().map(|c| c as u32));
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = name.split_at(e.valid_up_to());
+                let valid = std::str::from_utf8(valid).expect("checked just above");
+                out.extend(valid.chars().map(|c| c as u32));
+                let bad = e.error_len().unwrap_or(rest.len());
+                out.extend(rest[..bad].iter().map(|&b| 0xDC00 + b as u32));
+                name = &rest[bad..];
+            }
+        }
     }
-    out
 }
 
 fn read_link(dir: libc::c_int, name: &CStr) -> Result<Vec<u8>, i32> {
