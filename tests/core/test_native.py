@@ -381,24 +381,33 @@ def test_python_and_native_runs_reuse_each_others_folder_records(
 ) -> None:
     """The folder cache's fingerprints agree: a no-change run on either path after a backup on
     the other reads nothing again."""
+    from app.core import dirlist
     from app.core.backup import backup
     from tests.core.enginekit import make_repo
 
     kn = native_module()
     src = _odd_tree(tmp_path / "src")
     os.unlink(src / "fifo")
-    old = time.time_ns() - 60 * 10**9  # older than the cache's racy window
-    for p in sorted(src.rglob("*"), reverse=True):
-        os.utime(p, ns=(old, old), follow_symlinks=False)
-    repo = make_repo(tmp_path)
+    repo = make_repo(tmp_path)  # its clock runs ahead: the files are old enough to be trusted
+    reused: list[object] = []
+    real_rows = dirlist.record_rows
+
+    def counting(rec):  # type: ignore[no-untyped-def]
+        reused.append(rec[0])
+        return real_rows(rec)
+
+    monkeypatch.setattr(dirlist, "record_rows", counting)
 
     monkeypatch.setattr(native, "module", None)
     first = backup(repo, [src])
     monkeypatch.setattr(native, "module", kn)
     second = backup(repo, [src])
+    after_second = len(reused)
     monkeypatch.setattr(native, "module", None)
     third = backup(repo, [src])
 
     assert first.files_new == 11 and first.problems == []
     for again in (second, third):
         assert again.bytes_read == 0 and again.files_unmodified == 11 and again.problems == []
+    # Every folder (src, sub, sub/deeper, empty) was reused whole from its record, each time.
+    assert after_second == 4 and len(reused) == 8
