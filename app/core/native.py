@@ -12,17 +12,30 @@ import importlib
 import os
 from types import ModuleType
 
+# What the engine calls; a module built from older sources (a stale build in a virtual
+# environment) lacks some of them and is not used, rather than failing in the middle of a run.
+FUNCTIONS = ("read_files", "list_dir", "seal_many", "open_many", "write_files", "rename_many")
+FORMAT_VERSION = 1  # the sealed-blob format the module must write (app.core.sealing.VERSION)
+
 
 def _load() -> ModuleType | None:
     wanted = os.environ.get("KEEPSAKE_NATIVE", "")
     if wanted == "0":
         return None
     try:
-        return importlib.import_module("keepsake_native")
+        found = importlib.import_module("keepsake_native")
+        missing = [name for name in FUNCTIONS if not hasattr(found, name)]
+        if missing or getattr(found, "FORMAT_VERSION", None) != FORMAT_VERSION:
+            raise ImportError(
+                "keepsake_native is out of date (rebuild it with `make install`): "
+                f"missing {', '.join(missing) or 'nothing'}, format "
+                f"{getattr(found, 'FORMAT_VERSION', None)} instead of {FORMAT_VERSION}"
+            )
     except ImportError:
         if wanted == "1":
             raise
         return None
+    return found
 
 
 module: ModuleType | None = _load()

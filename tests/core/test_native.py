@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import backup_files, chunker, native
+from app.core import backup_files, chunker, native, sealing
 from app.core.errors import IntegrityError
 from app.core.keys import chunk_id, derive_subkeys, tree_hash
 from app.core.safepath import SafeDir
@@ -411,3 +411,28 @@ def test_python_and_native_runs_reuse_each_others_folder_records(
         assert again.bytes_read == 0 and again.files_unmodified == 11 and again.problems == []
     # Every folder (src, sub, sub/deeper, empty) was reused whole from its record, each time.
     assert after_second == 4 and len(reused) == 8
+
+
+def test_a_stale_build_is_not_used_and_is_an_error_where_required(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A module built from older sources (say, without `rename_many`) would fail mid-restore:
+    it is left unused instead, and where the module is required that is an error at once."""
+    assert native.FORMAT_VERSION == sealing.VERSION
+    stale = ModuleType("keepsake_native")
+    stale.FORMAT_VERSION = 1  # type: ignore[attr-defined]
+    for name in native.FUNCTIONS[:-1]:
+        setattr(stale, name, lambda *args: None)
+    monkeypatch.setattr(native.importlib, "import_module", lambda name: stale)
+
+    monkeypatch.delenv("KEEPSAKE_NATIVE", raising=False)
+    assert native._load() is None
+    monkeypatch.setenv("KEEPSAKE_NATIVE", "1")
+    with pytest.raises(ImportError, match=r"out of date.*rename_many"):
+        native._load()
+
+    stale.rename_many = lambda *args: None  # type: ignore[attr-defined]
+    assert native._load() is stale
+    stale.FORMAT_VERSION = 2  # type: ignore[attr-defined]
+    with pytest.raises(ImportError, match="format 2 instead of 1"):
+        native._load()
