@@ -2,9 +2,9 @@
 
 The pipeline keeps both cores busy: a few listing threads list folders ahead of the walk (lstat
 only, thanks to the files and folder caches); the calling thread turns folders into trees; a
-read pool chunks, hashes, compresses and encrypts changed files, several at once (a seal pool
-helps with the one large file streamed at a time); one upload thread ships full packs, one at a
-time.
+read pool chunks, hashes, compresses and encrypts changed files, several at once; in a first
+backup a lane of its own streams the large files meanwhile (`early`); one upload thread ships
+full packs, one at a time, each hashed by the thread that filled it.
 Nothing is committed unless the whole run succeeded; packs uploaded before a failure or a cancel
 are recorded so the next run reuses them.
 
@@ -28,6 +28,7 @@ from app.core.backup_commit import check_leftovers, commit_snapshot, iso_utc
 from app.core.backup_files import FileReader
 from app.core.backupstate import RunState
 from app.core.carryover import Previous
+from app.core.early import EarlyReads
 from app.core.incremental import Counts, FullScanNeeded, Hint, mark, refusal
 from app.core.indexhistory import EXACT_LIVE_SNAPSHOT, LIVE_SNAPSHOT
 from app.core.packer import LEASE_ASSUMED, Packer
@@ -182,12 +183,19 @@ class _Run:
         )
         threads = max(1, self.threads)
         read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")
-        seal_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-seal")
         list_pool = ThreadPoolExecutor(LIST_THREADS, thread_name_prefix="keepsake-list")
+        early: EarlyReads | None = None
         try:
             reader = FileReader(
                 repo.subkeys, sealer, packer, token, lambda n: state.add(bytes_read=n)
             )
+            if hint is None and versions_base:  # a first backup: see app/core/early.py
+                early = EarlyReads(
+                    [path for _, path in self.labelled],
+                    reader.read,
+                    exclude=self.exclude,
+                    cancel=token,
+                )
             walker = Walker(
                 state,
                 sealer=sealer,
@@ -200,6 +208,7 @@ class _Run:
                 cancel=token,
                 max_inflight=4 * threads,
                 hint=hint,
+                early=early,
             )
             state.progress(None, force=True)
             root = walker.scan(self.labelled)
@@ -243,9 +252,10 @@ class _Run:
             token.cancel()  # stop the workers at their next safe point
             raise
         finally:
+            if early is not None:
+                early.close()
             list_pool.shutdown(wait=True, cancel_futures=True)
             read_pool.shutdown(wait=True, cancel_futures=True)
-            seal_pool.shutdown(wait=True, cancel_futures=True)
             packer.close()
         c = state.counters
         return BackupResult(

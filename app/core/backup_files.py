@@ -6,9 +6,10 @@ keeps the previous version. Files of one chunk (`SMALL`, most of a typical tree)
 with the native module a batch is read, hashed and sealed in two calls that release the
 interpreter lock, so the two reading threads really use two cores. Otherwise, and for larger
 files, chunks are hashed and, when new, sealed on the reading thread straight from the read
-buffer (no copy). Files past `WHOLE_READ` stream through a 16 MiB chunking buffer, one at a
-time to bound memory; their new chunks are copied out and sealed on a small pool, so a single
-large file uses both cores too.
+buffer (no copy). Files past `WHOLE_READ` stream through the chunker's buffer, one new one at a
+time to bound memory (sealing their chunks on other threads too was measured slower: the
+copies cost more than the second core gave). A first backup streams them on a lane of their
+own (`app.core.early`) while the walk reads the small files.
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ import errno
 import os
 import stat
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import BinaryIO, cast
@@ -33,7 +32,6 @@ from app.core.sealing import BlobType, Sealer
 ATTEMPTS = 3
 SMALL = chunker.MIN_SIZE  # files up to this size are one chunk; `read_small` takes them in batches
 WHOLE_READ = 8 * 1024 * 1024  # files up to this size are read in one go
-SEAL_WINDOW = 2  # chunks of the streamed file being sealed at once (copies, each up to 8 MiB)
 READ_AHEAD = 32 * 1024 * 1024  # how far ahead of a streamed file's reading the OS fetches
 
 _FLAGS = (
@@ -66,7 +64,6 @@ class FileReader:
     packer: Packer
     cancel: CancelToken
     on_bytes: Callable[[int], None]
-    seal_pool: Executor | None = None
     # Files past WHOLE_READ stream through a 16 MiB chunking buffer. Two such files are read at
     # once at most, and only one of them new: a new file's chunks are nearly all sealed and
     # packed, which costs memory, while a changed file's are nearly all known already (only
@@ -171,37 +168,17 @@ class FileReader:
         ids: list[bytes] = []
         size = 0
         subkeys, packer, cancel = self.subkeys, self.packer, self.cancel
-        # A streamed (large) file is the only one being streamed: its new chunks are copied out
-        # of the buffer and sealed on the pool, a few at a time, so it still uses both cores.
-        pool = self.seal_pool if expected > WHOLE_READ else None
-        pending: deque[Future[None]] = deque()
-        try:
-            for data in read_chunks(f, expected):
-                if cancel.cancelled:
-                    raise Cancelled()
-                packer.check()
-                cid = chunk_id(subkeys, data)
-                ids.append(cid)
-                n = len(data)
-                size += n
-                self.on_bytes(n)
-                if not packer.claim(cid):
-                    continue
-                if pool is None:
-                    self._seal(cid, data)
-                    continue
-                while len(pending) >= SEAL_WINDOW:
-                    pending.popleft().result()
-                pending.append(pool.submit(self._seal, cid, bytes(data)))
-        finally:
-            errors = []
-            while pending:
-                try:
-                    pending.popleft().result()
-                except BaseException as exc:
-                    errors.append(exc)
-        if errors:
-            raise errors[0]
+        for data in read_chunks(f, expected):
+            if cancel.cancelled:
+                raise Cancelled()
+            packer.check()
+            cid = chunk_id(subkeys, data)
+            ids.append(cid)
+            n = len(data)
+            size += n
+            self.on_bytes(n)
+            if packer.claim(cid):
+                self._seal(cid, data)
         return tuple(ids), size
 
     def _seal(self, cid: bytes, data: bytes | memoryview) -> None:

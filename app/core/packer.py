@@ -9,6 +9,7 @@ memory: a run holds two packs at most. Each uploaded pack is recorded in the ind
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 import time
@@ -19,7 +20,7 @@ from app.core import heap
 from app.core import index as ix
 from app.core.index import BlobLocation, Index
 from app.core.packfile import PackWriter
-from app.core.ports import PackStore
+from app.core.ports import HashedParts, PackStore
 from app.core.progress import Cancelled, CancelToken
 from app.core.sealing import BlobType, Sealer
 
@@ -31,7 +32,7 @@ LEASE_ASSUMED = timedelta(hours=72)  # the service leases uncommitted packs for 
 TRIM_AFTER = 32 * 1024 * 1024
 
 _USABLE = (ix.COMMITTED, ix.UPLOADED)
-_Item = tuple[str, tuple[bytes, ...], list[BlobLocation]]  # a finished pack: id, parts, blobs
+_Item = tuple[str, "HashedParts", list[BlobLocation]]  # a finished pack: id, parts, blobs
 
 
 class Packer:
@@ -153,18 +154,19 @@ class Packer:
         parts it was built from, never joined), while uploads still overlap reading: uploading a
         pack takes less time than filling the next."""
         with self._handoff:
+            self.check()
+            pack_id, parts, entries = writer.finish_parts()
+            # Hashed here, on the producing thread, while the previous pack is being sent.
+            hashed = HashedParts(parts, _sha256(parts))
+            blobs = [
+                BlobLocation(e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length)
+                for e in entries
+            ]
             while not self._slots.acquire(timeout=0.2):
                 self.check()
             try:
                 self.check()
-                pack_id, parts, entries = writer.finish_parts()
-                blobs = [
-                    BlobLocation(
-                        e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length
-                    )
-                    for e in entries
-                ]
-                self._queue.put((pack_id, parts, blobs))
+                self._queue.put((pack_id, hashed, blobs))
             except BaseException:
                 self._slots.release()
                 raise
@@ -214,7 +216,7 @@ class Packer:
                 self._queue.task_done()
 
     def _upload(
-        self, pack_id: str, parts: tuple[bytes, ...], blobs: list[BlobLocation], size: int
+        self, pack_id: str, parts: HashedParts, blobs: list[BlobLocation], size: int
     ) -> None:
         self._store.put_pack(pack_id, parts)
         self._index.record_uploaded(pack_id, size, blobs, self._lease_until)
@@ -222,3 +224,10 @@ class Packer:
             self.uploaded.append(pack_id)
             self.bytes_uploaded += size
         self._on_upload(size)
+
+
+def _sha256(parts: tuple[bytes, ...]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()

@@ -15,6 +15,20 @@ from typing import Protocol
 PackBytes = bytes | tuple[bytes, ...]
 
 
+class HashedParts(tuple[bytes, ...]):
+    """A pack's parts together with the hex SHA-256 of their concatenation (what the service
+    checks an upload against). The engine hashes a pack on the thread that finished it, while
+    the previous pack is still on the wire, so the uploader only sends. Still a tuple of parts,
+    so a store that does not care about the digest takes it as one."""
+
+    sha256: str
+
+    def __new__(cls, parts: tuple[bytes, ...], sha256: str) -> HashedParts:
+        made = super().__new__(cls, parts)
+        made.sha256 = sha256
+        return made
+
+
 class PackStore(Protocol):
     """Where packs of one backup set live."""
 

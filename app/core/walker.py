@@ -30,6 +30,7 @@ from app.core.backupstate import RunState
 from app.core.carryover import Previous
 from app.core.dircache import Record
 from app.core.dirlist import ExcludeFn, FileItem, Lister, Listing, SubDir, why
+from app.core.early import EarlyReads
 from app.core.filescache import RACY_NS, chunks_from_blob
 from app.core.incremental import DirHint, Hint
 from app.core.keys import path_key, tree_hash
@@ -112,9 +113,11 @@ class Walker:
         cancel: CancelToken,
         max_inflight: int,
         hint: Hint | None = None,
+        early: EarlyReads | None = None,
     ) -> None:
         self.s = state
         self._hint = hint
+        self._early = early
         self.listed: list[str] = []  # folders listed (kept only for an incremental run)
         self._sealer = sealer
         self._packer = packer
@@ -251,6 +254,11 @@ class Walker:
         return d
 
     def _read(self, d: _Dir, item: FileItem) -> None:
+        if self._early is not None and item.cached is None:
+            early = self._early.take(item.path, item.st.st_size)
+            if early is not None:  # read (or being read) by the lane: bounded by the lane
+                d.jobs.append(_FileJob(item, f"{d.snap_path}/{item.name}", early))
+                return
         self._take_slot(item.path)
         future = self._pool.submit(self._reader.read, item.path, changed=item.cached is not None)
         future.add_done_callback(lambda _: self._slots.release())

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, cast
 
 from app.core.errors import Permanent
+from app.core.ports import HashedParts
 
 # Called with the size of the next piece just before it is handed to the wire; may block to pace.
 Gate = Callable[[int], None]
@@ -35,7 +36,7 @@ class Body:
     the total size, so an HTTP client sends it with a Content-Length rather than chunked.
     """
 
-    __slots__ = ("_gates", "_parts", "_piece", "_size")
+    __slots__ = ("_digest", "_gates", "_parts", "_piece", "_size")
 
     def __init__(
         self,
@@ -43,7 +44,10 @@ class Body:
         *,
         piece: int = DEFAULT_PIECE,
         gates: tuple[Gate, ...] = (),
+        sha256: str | None = None,
     ) -> None:
+        """`sha256`: the content's hex SHA-256 when the caller already has it (see
+        `HashedParts`); otherwise it is computed when first asked for."""
         if piece <= 0:
             raise ValueError("piece size must be positive")
         if isinstance(data, (bytes, bytearray, memoryview)):
@@ -53,6 +57,7 @@ class Body:
         self._size = sum(len(part) for part in self._parts)
         self._piece = piece
         self._gates = gates
+        self._digest = sha256
 
     @property
     def data(self) -> bytes:
@@ -67,10 +72,12 @@ class Body:
 
     def sha256(self) -> str:
         """Hex SHA-256 of the content, part by part (no joined copy); runs no gate."""
-        digest = hashlib.sha256()
-        for part in self._parts:
-            digest.update(part)
-        return digest.hexdigest()
+        if self._digest is None:
+            digest = hashlib.sha256()
+            for part in self._parts:
+                digest.update(part)
+            self._digest = digest.hexdigest()
+        return self._digest
 
     def __len__(self) -> int:
         return self._size
@@ -106,7 +113,7 @@ class Body:
     def gated(self, gate: Gate, *, piece: int | None = None) -> Body:
         """The same bytes with one more gate, optionally cut into smaller pieces."""
         size = self._piece if piece is None else min(self._piece, piece)
-        return Body(self._parts, piece=size, gates=(*self._gates, gate))
+        return Body(self._parts, piece=size, gates=(*self._gates, gate), sha256=self._digest)
 
     def collect(self) -> bytes:
         """Run the pieces through the gates and return the bytes (no copy when nothing gates
@@ -123,6 +130,8 @@ def _joined(views: list[memoryview]) -> memoryview | bytes:
 def as_body(data: bytes | Sequence[bytes] | Body) -> Body:
     if isinstance(data, Body):
         return data
+    if isinstance(data, HashedParts):
+        return Body(data, sha256=data.sha256)
     if isinstance(data, (bytearray, memoryview)):
         return Body(bytes(data))
     return Body(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -31,6 +32,11 @@ FEED_BYTES = 1024 * 1024  # body bytes handed to a worker thread at a time (hash
 # Upload bodies are hashed and written on threads of their own, at most this many at a time, so
 # a burst of uploads never takes the threads that commits and listings need.
 UPLOAD_THREADS = anyio.CapacityLimiter(max(2, os.cpu_count() or 2))
+
+
+def _consume(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 async def _off_loop(function: Callable[..., T], *args: Any) -> T:
@@ -98,6 +104,8 @@ async def put_pack(
     if not ids.is_sha256_hex(declared):
         raise BadRequest("X-Content-SHA256 must be the hex SHA-256 of the body")
     sink = uploads.UploadSink(context.store, check)
+    # One piece is hashed and written on a worker while the next arrives; pieces go in order.
+    feeding: asyncio.Future[None] | None = None
     try:
         pending: list[bytes] = []
         pending_size = 0
@@ -106,12 +114,20 @@ async def put_pack(
                 pending.append(chunk)
                 pending_size += len(chunk)
                 if pending_size >= FEED_BYTES:
-                    await _off_loop(sink.feed, pending)
+                    if feeding is not None:
+                        await feeding
+                    feeding = asyncio.ensure_future(_off_loop(sink.feed, pending))
                     pending, pending_size = [], 0
+        if feeding is not None:
+            await feeding
         if pending:
             await _off_loop(sink.feed, pending)
         created = await _off_loop(sink.finish, context.db, declared, now)
     finally:
+        if feeding is not None and not feeding.done():
+            # The request failed while a piece was being written: its outcome no longer
+            # matters (abort waits for it and drops the file), but it must not go unheard.
+            feeding.add_done_callback(_consume)
         sink.abort()
     received = sink.size
     return Response(

@@ -7,6 +7,7 @@ most an unreferenced object (scrub removes those) and never a row without bytes.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,6 +67,10 @@ def precheck(
     return Precheck(principal.account_id, set_id, pack_id, already_stored=False)
 
 
+class UploadAborted(Exception):
+    """A piece arrived for an upload that was already dropped (the request had failed)."""
+
+
 class UploadSink:
     """Takes the body in pieces as it arrives: hashes it and writes it straight to the store, so
     disk writes overlap the network and the body is never joined into one buffer."""
@@ -82,8 +87,18 @@ class UploadSink:
             None if check.already_stored else store.writer(self._key)
         )
         self._committed = False
+        self._aborted = False
+        # feed runs on a worker while the request goes on; abort (on the event loop, when the
+        # request fails) waits for a feed under way rather than closing the file beneath it.
+        self._lock = threading.Lock()
 
     def feed(self, chunks: Sequence[bytes]) -> None:
+        with self._lock:
+            if self._aborted:
+                raise UploadAborted()
+            self._feed(chunks)
+
+    def _feed(self, chunks: Sequence[bytes]) -> None:
         for chunk in chunks:
             self.size += len(chunk)
             if self.size > MAX_PACK_BYTES:
@@ -121,8 +136,10 @@ class UploadSink:
 
     def abort(self) -> None:
         """Drop a partial upload (client gone, checksum wrong, refused)."""
-        if self._writer is not None and not self._committed:
-            self._writer.abort()
+        with self._lock:
+            self._aborted = True
+            if self._writer is not None and not self._committed:
+                self._writer.abort()
 
 
 def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now: datetime) -> bool:

@@ -414,3 +414,25 @@ def test_changed_large_files_stream_side_by_side_and_new_ones_one_at_a_time(
     out = tmp_path / "out"
     assert restore(repo, repo.resolve(None), [], out).failures == []
     assert describe(out / "Documents") == describe(src)
+
+
+def test_every_pack_goes_out_with_the_sha256_of_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from app.core.ports import HashedParts
+    from app.storage.memory_service import MemoryService
+
+    sent: list[tuple[str, str]] = []
+    real_put = MemoryService.put_pack
+
+    def put_pack(self: MemoryService, pack_id: str, data: PackBytes) -> None:
+        assert isinstance(data, HashedParts), "hashed by the thread that finished the pack"
+        sent.append((hashlib.sha256(b"".join(data)).hexdigest(), data.sha256))
+        real_put(self, pack_id, data)
+
+    monkeypatch.setattr(MemoryService, "put_pack", put_pack)
+    src = make_tree(tmp_path)
+    backup(make_repo(tmp_path), [src])
+    assert sent and all(real == told for real, told in sent)

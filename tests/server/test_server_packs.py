@@ -157,3 +157,26 @@ def test_quota_is_enforced_on_upload(harness: Harness) -> None:
     assert third.status_code == 201
     warnings = api.call("GET", "/v1/account").json()["warnings"]
     assert [w["code"] for w in warnings] == ["quota_nearly_full"]
+
+
+def test_a_pack_of_many_pieces_arrives_whole_and_checked(harness: Harness) -> None:
+    # Larger than several of the pieces the service hashes and writes while the next arrives:
+    # the pieces must be taken in order, and the checksum must cover all of them.
+    api = harness.user()
+    set_id = api.new_set()
+    data = os.urandom(5 * 1024 * 1024 + 12_345)
+    pack_id, reply = api.put_pack(set_id, data)
+    assert reply.status_code == 201 and reply.json() == {"size": len(data)}
+    assert api.call("GET", f"/v1/sets/{set_id}/packs/{pack_id}").content == data
+    other = bytearray(data)
+    other[-1] ^= 1  # the declared checksum is of `data`: one flipped byte at the very end
+    bad_id = secrets.token_hex(16)
+    bad = api.call(
+        "PUT",
+        f"/v1/sets/{set_id}/packs/{bad_id}",
+        content=bytes(other),
+        headers={"X-Content-SHA256": hashlib.sha256(data).hexdigest()},
+    )
+    assert bad.status_code == 400 and bad.json()["error"] == "checksum_mismatch"
+    assert api.call("HEAD", f"/v1/sets/{set_id}/packs/{bad_id}").status_code == 404
+    assert [o.size for o in harness.store.list()] == [len(data)], "only the good pack is stored"

@@ -120,3 +120,28 @@ def test_service_on_s3_uploads_ranges_and_collects(
         collect(db, store, START + timedelta(days=6))
         assert list(store.list()) == []
     db.dispose()
+
+
+def test_folder_writer_starts_writeback_and_ignores_a_refused_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import server.store.folder as folder
+
+    asked: list[tuple[int, int]] = []
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        asked.append((offset, length))
+        raise OSError(22, "not supported here")  # a hint the system refuses changes nothing
+
+    monkeypatch.setattr(os, "posix_fadvise", advise, raising=False)
+    store = FolderStore(tmp_path)
+    piece = os.urandom(1024 * 1024)
+    writer = store.writer("a/b")
+    for _ in range(9):
+        writer.write(piece)
+    writer.commit()
+    assert store.get("a/b") == piece * 9
+    step = folder.WRITEBACK_BYTES
+    assert asked == [(0, step), (step, step)], "each 4 MiB written is handed to the disk once"

@@ -49,3 +49,20 @@ def test_as_body_takes_bytes_parts_and_buffers() -> None:
     assert as_body(bytearray(b"xyz")).data == b"xyz"
     body = Body(b"q")
     assert as_body(body) is body
+
+
+def test_a_digest_handed_in_is_used_and_kept_by_gated_copies() -> None:
+    from app.core.ports import HashedParts
+
+    parts = (b"abc", b"def" * 1000)
+    real = hashlib.sha256(b"".join(parts)).hexdigest()
+    hashed = HashedParts(parts, real)
+    assert hashed == parts and hashed.sha256 == real, "still the tuple of parts"
+    body = as_body(hashed)
+    assert body.sha256() == real and body.data == b"".join(parts)
+    # The digest is taken as given (the engine computed it from these very parts); a wrong one
+    # would be refused by the service, which checks every upload against it.
+    told = Body(parts, sha256="0" * 64)
+    assert told.sha256() == "0" * 64
+    assert told.gated(lambda n: None, piece=7).sha256() == "0" * 64
+    assert Body(parts).sha256() == real
