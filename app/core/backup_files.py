@@ -168,6 +168,7 @@ class FileReader:
         ids: list[bytes] = []
         size = 0
         subkeys, packer, cancel = self.subkeys, self.packer, self.cancel
+        bulk = expected > SMALL  # packed apart from small files' blobs (see `Packer`)
         for data in read_chunks(f, expected):
             if cancel.cancelled:
                 raise Cancelled()
@@ -178,13 +179,13 @@ class FileReader:
             size += n
             self.on_bytes(n)
             if packer.claim(cid):
-                self._seal(cid, data)
+                self._seal(cid, data, bulk)
         return tuple(ids), size
 
-    def _seal(self, cid: bytes, data: bytes | memoryview) -> None:
+    def _seal(self, cid: bytes, data: bytes | memoryview, bulk: bool) -> None:
         try:
             sealed = self.sealer.seal_parts(BlobType.DATA, cid, data)
-            self.packer.add(BlobType.DATA, cid, sealed, len(data))
+            self.packer.add(BlobType.DATA, cid, sealed, len(data), bulk=bulk)
         except BaseException:
             self.packer.release(cid)
             raise

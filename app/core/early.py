@@ -28,7 +28,7 @@ from pathlib import Path
 from app.core import native
 from app.core.backup_files import WHOLE_READ, FileFailed, FileRead
 from app.core.dirlist import ExcludeFn
-from app.core.progress import CancelToken
+from app.core.progress import Cancelled, CancelToken
 
 ReadFile = Callable[[str], "FileRead | FileFailed"]
 
@@ -85,14 +85,24 @@ class EarlyReads:
     # -- finding ---------------------------------------------------------------------------------
 
     def _find(self, folders: list[str]) -> None:
-        for folder in folders:
-            for path in self._large_files(folder):
-                with self._lock:
-                    if self._closed or self._cancel.cancelled:
-                        return
-                    if path in self._taken:
-                        continue
-                    self._reads[path] = self._lane.submit(self._read, path)
+        try:
+            for folder in folders:
+                for path in self._large_files(folder):
+                    with self._lock:
+                        if self._closed or self._cancel.cancelled:
+                            return
+                        if path in self._taken:
+                            continue
+                        self._reads[path] = self._lane.submit(self._read_unless_stopped, path)
+        except Exception:
+            # E.g. an exclusion rule that fails: the walk asks the same rule and reports it;
+            # the files not found here it reads itself.
+            return
+
+    def _read_unless_stopped(self, path: str) -> FileRead | FileFailed:
+        if self._closed or self._cancel.cancelled:
+            raise Cancelled()  # queued before the run ended: nobody will take it
+        return self._read(path)
 
     def _large_files(self, top: str) -> Iterator[str]:
         stack = [top]

@@ -13,7 +13,7 @@ from app.core import early as early_mod
 from app.core.backup import backup
 from app.core.backup_files import WHOLE_READ, FileFailed, FileRead
 from app.core.early import EarlyReads
-from app.core.progress import CancelToken
+from app.core.progress import Cancelled, CancelToken
 from app.core.restore import restore
 from tests.core.enginekit import describe, make_repo, write
 
@@ -133,7 +133,22 @@ def test_close_drops_queued_reads_and_a_cancelled_run_stops_finding(tmp_path: Pa
     release.set()
     lane.close()
     assert seen == [str(top / "a.bin")], "only the read under way ran"
-    assert queued is None or queued.cancelled()
+    assert queued is None or queued.cancelled() or isinstance(queued.exception(), Cancelled)
+
+
+def test_a_failing_exclusion_rule_stops_the_lane_quietly(tmp_path: Path) -> None:
+    top = _tree(tmp_path)
+    read = _Recorder()
+
+    def broken(path: Path, st: os.stat_result) -> str | None:
+        raise RuntimeError("a rule that cannot be evaluated")
+
+    lane = EarlyReads([str(top)], read, exclude=broken, cancel=CancelToken(), min_size=100)
+    lane._finder.join(10)
+    assert not lane._finder.is_alive()
+    assert lane.take(str(top / "a.bin"), 200) is None, "the walk reads it (and meets the rule)"
+    lane.close()
+    assert read.paths == []
 
 
 def test_first_backup_streams_large_files_on_the_lane_and_restores_them(
@@ -179,3 +194,31 @@ def test_first_backup_streams_large_files_on_the_lane_and_restores_them(
     second = backup(repo, [src])
     assert made == [1], "later backups (the files cache vouches for most files) do not"
     assert second.files_changed == 1
+
+
+def test_large_files_chunks_and_small_files_never_share_a_pack(tmp_path: Path, engine: str) -> None:
+    # Read side by side in a first backup, they would interleave in packs; a restore of the
+    # small files then could not read through short gaps (see `Packer`).
+    from app.core.chunker import chunk_bytes
+    from app.core.keys import chunk_id
+
+    src = tmp_path / "Home"
+    video = os.urandom(WHOLE_READ + 3_000_000)
+    photo = os.urandom(3_000_000)  # more than one chunk, read whole by the walk
+    write(src / "a" / "video.mp4", video, mtime=OLD)
+    write(src / "b" / "photo.jpg", photo, mtime=OLD)
+    notes = [f"note {n} ".encode() * 40 for n in range(60)]
+    for n, text in enumerate(notes):
+        write(src / "a" / f"note {n}.txt", text, mtime=OLD)
+    repo = make_repo(tmp_path)
+    backup(repo, [src])
+
+    def packs_of(blobs: list[bytes]) -> set[str]:
+        ids = [chunk_id(repo.subkeys, blob) for blob in blobs]
+        found = repo.index.blob_pack_states(ids)
+        assert len(found) == len(set(ids)), "every blob is stored"
+        return {pack for pack, _ in found.values()}
+
+    bulk = packs_of(chunk_bytes(video) + chunk_bytes(photo))
+    small = packs_of(notes)
+    assert bulk and small and not bulk & small
