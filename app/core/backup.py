@@ -36,6 +36,7 @@ from app.core.progress import CancelToken, Events, NoEvents
 from app.core.repository import Repository, SnapshotInfo
 from app.core.runlock import FileLock
 from app.core.sealing import Sealer
+from app.core.spool import spool_dir
 from app.core.walker import Walker
 
 __all__ = ["BackupResult", "backup", "folder_labels"]
@@ -180,6 +181,7 @@ class _Run:
             lease_until=iso_utc(repo.clock.now() + LEASE_ASSUMED - timedelta(hours=1)),
             cancel=token,
             on_upload=lambda n: state.progress(None),
+            spool_dir=spool_dir(repo.index.path),
         )
         threads = max(1, self.threads)
         read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")

@@ -2,10 +2,11 @@
 
 Deduplication happens here: `claim` says whether a blob still has to be stored (not in a usable
 pack of the index, not already being stored by this run). A full pack is handed to the uploader
-only once the previous one is uploaded, so a fast reader waits for the network instead of filling
-memory: a run holds one pack being uploaded and one being filled per kind. Each uploaded pack is
-recorded in the index at once as 'uploaded' with its blobs: a run that is killed later leaves it
-reusable by the next run.
+only once the previous one is uploaded, so a fast reader waits for the network instead of piling
+up packs: a run holds one pack being uploaded and one being filled per kind, each built in a
+temporary file beside the index (`spool`), so none of them weighs on the program's memory. Each
+uploaded pack is recorded in the index at once as 'uploaded' with its blobs: a run that is killed
+later leaves it reusable by the next run.
 
 The chunks of files larger than one chunk ("bulk") go to packs of their own, apart from the
 blobs of small files: a restore fetches a folder's small files by reading through short gaps
@@ -30,6 +31,7 @@ from app.core.packfile import PackWriter
 from app.core.ports import HashedParts, PackStore
 from app.core.progress import Cancelled, CancelToken
 from app.core.sealing import BlobType, Sealer
+from app.core.spool import Spool
 
 LEASE_ASSUMED = timedelta(hours=72)  # the service leases uncommitted packs for longer than this
 
@@ -39,7 +41,7 @@ LEASE_ASSUMED = timedelta(hours=72)  # the service leases uncommitted packs for 
 TRIM_AFTER = 32 * 1024 * 1024
 
 _USABLE = (ix.COMMITTED, ix.UPLOADED)
-_Item = tuple[str, "HashedParts", list[BlobLocation]]  # a finished pack: id, parts, blobs
+_Item = tuple[str, "HashedParts | Spool", list[BlobLocation]]  # a finished pack: id, parts, blobs
 
 
 class Packer:
@@ -58,7 +60,12 @@ class Packer:
         cancel: CancelToken,
         on_upload: Callable[[int], None] = lambda n: None,
         max_pending: int = 1,
+        spool_dir: str | None = None,
+        spool: bool = True,
     ) -> None:
+        """`spool`: build packs in temporary files in `spool_dir` (see `app.core.spool`)."""
+        self._spool_dir = spool_dir
+        self._spooling = spool
         self._index = index
         self._store = store
         self._sealer = sealer
@@ -151,7 +158,7 @@ class Packer:
         with self._lock:
             writer = self._writers.get(kind)
             if writer is None:
-                writer = self._writers[kind] = PackWriter(self._sealer)
+                writer = self._writers[kind] = PackWriter(self._sealer, spool=self._new_spool())
             writer.add(blob_id, blob_type, sealed, raw_length)
             if writer.size >= self._target:
                 full = self._writers.pop(kind)
@@ -166,9 +173,9 @@ class Packer:
         pack takes less time than filling the next."""
         with self._handoff:
             self.check()
-            pack_id, parts, entries = writer.finish_parts()
+            pack_id, parts, entries = writer.finish_spooled()
             # Hashed here, on the producing thread, while the previous pack is being sent.
-            hashed = HashedParts(parts, _sha256(parts))
+            hashed = parts if isinstance(parts, Spool) else HashedParts(parts, _sha256(parts))
             blobs = [
                 BlobLocation(e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length)
                 for e in entries
@@ -206,6 +213,19 @@ class Packer:
         """Stop the uploader (dropping packs not yet uploaded) and wait for it."""
         self._queue.put(None)
         self._thread.join()
+        with self._lock:
+            left = list(self._writers.values())
+            self._writers.clear()
+        for writer in left:  # a failed run's partly filled packs
+            writer.discard()
+
+    def _new_spool(self) -> Spool | None:
+        if not self._spooling:
+            return None
+        try:
+            return Spool(self._spool_dir)
+        except OSError:
+            return None  # no room for a temporary file: this pack is built in memory
 
     # -- uploading -----------------------------------------------------------------------------
 
@@ -214,20 +234,23 @@ class Packer:
             item = self._queue.get()
             if item is None:
                 return
-            size = sum(len(part) for part in item[1])
+            data = item[1]
+            size = len(data) if isinstance(data, Spool) else sum(len(part) for part in data)
             try:
                 if self._error is None and not self._cancel.cancelled:
                     self._upload(*item, size)
             except BaseException as exc:  # handed to the producing threads by check()
                 self._error = exc
             finally:
-                del item
+                if isinstance(data, Spool):
+                    data.close()
+                del item, data
                 self._trimmer.finished_with(size)
                 self._slots.release()
                 self._queue.task_done()
 
     def _upload(
-        self, pack_id: str, parts: HashedParts, blobs: list[BlobLocation], size: int
+        self, pack_id: str, parts: HashedParts | Spool, blobs: list[BlobLocation], size: int
     ) -> None:
         self._store.put_pack(pack_id, parts)
         self._index.record_uploaded(pack_id, size, blobs, self._lease_until)

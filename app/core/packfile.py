@@ -18,6 +18,7 @@ import msgpack
 from app.core.errors import IntegrityError
 from app.core.keys import Subkeys
 from app.core.sealing import SEAL_OVERHEAD, BlobType, Sealer, open_blob
+from app.core.spool import Spool
 
 VERSION = 1
 PACK_TARGET_SIZE = 16 * 1024 * 1024
@@ -57,10 +58,15 @@ def pack_id_bytes(pack_id: str) -> bytes:
 class PackWriter:
     """Collects sealed blobs for one pack. Not thread-safe: one writer per packing thread."""
 
-    def __init__(self, sealer: Sealer, pack_id: str | None = None) -> None:
+    def __init__(
+        self, sealer: Sealer, pack_id: str | None = None, *, spool: Spool | None = None
+    ) -> None:
+        """`spool`: keep the pack's bytes in this temporary file rather than in memory (see
+        `app.core.spool`); should writing to it fail (a full disk), the pack goes on in memory."""
         self.pack_id = pack_id if pack_id is not None else new_pack_id()
         self._id_bytes = pack_id_bytes(self.pack_id)
         self._sealer = sealer
+        self._spool = spool
         self._parts: list[bytes] = []
         self._entries: list[PackEntry] = []
         self._by_id: dict[tuple[bytes, BlobType], PackEntry] = {}
@@ -98,11 +104,29 @@ class PackWriter:
         if existing is not None:
             return existing
         entry = PackEntry(blob_id, blob_type, self._size, length, raw_length)
-        self._parts.extend(parts)
+        self._append(parts)
         self._entries.append(entry)
         self._by_id[(blob_id, blob_type)] = entry
         self._size += length
         return entry
+
+    @property
+    def spooled(self) -> bool:
+        return self._spool is not None
+
+    def _append(self, parts: tuple[bytes, ...]) -> None:
+        if self._spool is not None:
+            try:
+                self._spool.write(parts)
+                return
+            except OSError:
+                # The pack so far back into memory; the rest of it stays there.
+                spool, self._spool = self._spool, None
+                try:
+                    self._parts = [spool.read_prefix(self._size)]
+                finally:
+                    spool.close()
+        self._parts.extend(parts)
 
     def finish(self) -> tuple[str, bytes, list[PackEntry]]:
         """Seal the header and return (pack id, pack bytes, entries). The writer is then spent."""
@@ -112,6 +136,24 @@ class PackWriter:
     def finish_parts(self) -> tuple[str, tuple[bytes, ...], list[PackEntry]]:
         """Like `finish`, with the pack's bytes as its parts in order: an upload sends them as
         they are, without holding the pack twice to join it."""
+        if self._spool is not None:
+            raise RuntimeError("a spooled pack is finished with finish_spooled")
+        self._seal_header()
+        parts = tuple(self._parts)
+        self._parts = []
+        return self.pack_id, parts, list(self._entries)
+
+    def finish_spooled(self) -> tuple[str, Spool | tuple[bytes, ...], list[PackEntry]]:
+        """Finish a spooled writer: the pack's bytes are its spool, ready to be read back (or
+        its parts, if the spool had to be given up)."""
+        self._seal_header()
+        data: Spool | tuple[bytes, ...] = (
+            self._spool if self._spool is not None else tuple(self._parts)
+        )
+        self._parts = []
+        return self.pack_id, data, list(self._entries)
+
+    def _seal_header(self) -> None:
         if self._finished:
             raise RuntimeError("pack already finished")
         self._finished = True
@@ -126,9 +168,14 @@ class PackWriter:
             use_bin_type=True,
         )
         sealed_header = self._sealer.seal(BlobType.PACK_HEADER, self._id_bytes, header)
-        parts = (*self._parts, sealed_header, _LEN.pack(len(sealed_header)))
+        self._append((sealed_header, _LEN.pack(len(sealed_header))))
+
+    def discard(self) -> None:
+        """Drop the pack (a failed run): its spool, if any, goes at once."""
+        self._finished = True
         self._parts = []
-        return self.pack_id, parts, list(self._entries)
+        if self._spool is not None:
+            self._spool.close()
 
 
 def header_length(last4: bytes) -> int:

@@ -10,9 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-# A pack's bytes: whole, or in the parts it was built from, in order. Parts are sent as they are;
-# joining them first would hold a 16 MiB pack twice.
-PackBytes = bytes | tuple[bytes, ...]
+from app.core.spool import Spool
+
+# A pack's bytes: whole, in the parts it was built from (in order), or in the temporary file it
+# was built in (`app.core.spool`). Parts are sent as they are; joining them first would hold a
+# 16 MiB pack twice.
+PackBytes = bytes | tuple[bytes, ...] | Spool
 
 
 class HashedParts(tuple[bytes, ...]):

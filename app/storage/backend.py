@@ -14,6 +14,7 @@ from typing import Protocol, cast
 
 from app.core.errors import Permanent
 from app.core.ports import HashedParts
+from app.core.spool import Spool
 
 # Called with the size of the next piece just before it is handed to the wire; may block to pace.
 Gate = Callable[[int], None]
@@ -36,25 +37,33 @@ class Body:
     the total size, so an HTTP client sends it with a Content-Length rather than chunked.
     """
 
-    __slots__ = ("_digest", "_gates", "_parts", "_piece", "_size")
+    __slots__ = ("_digest", "_gates", "_parts", "_piece", "_size", "_spool")
 
     def __init__(
         self,
-        data: bytes | Sequence[bytes],
+        data: bytes | Sequence[bytes] | Spool,
         *,
         piece: int = DEFAULT_PIECE,
         gates: tuple[Gate, ...] = (),
         sha256: str | None = None,
     ) -> None:
         """`sha256`: the content's hex SHA-256 when the caller already has it (see
-        `HashedParts`); otherwise it is computed when first asked for."""
+        `HashedParts`); otherwise it is computed when first asked for. A `Spool` (a pack built
+        in a temporary file) is read back piece by piece, from the start for every iteration."""
         if piece <= 0:
             raise ValueError("piece size must be positive")
-        if isinstance(data, (bytes, bytearray, memoryview)):
-            self._parts: tuple[bytes, ...] = (cast(bytes, data),)  # one buffer, not its ints
+        self._spool: Spool | None = None
+        self._parts: tuple[bytes, ...]
+        if isinstance(data, Spool):
+            self._spool, self._parts = data, ()
+            self._size = len(data)
+            sha256 = data.sha256
         else:
-            self._parts = tuple(data)
-        self._size = sum(len(part) for part in self._parts)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                self._parts = (cast(bytes, data),)  # one buffer, not its ints
+            else:
+                self._parts = tuple(data)
+            self._size = sum(len(part) for part in self._parts)
         self._piece = piece
         self._gates = gates
         self._digest = sha256
@@ -62,6 +71,8 @@ class Body:
     @property
     def data(self) -> bytes:
         """The whole content in one buffer (joined when it came in parts); runs no gate."""
+        if self._spool is not None:
+            return self._spool.read_all()
         if len(self._parts) == 1 and isinstance(self._parts[0], bytes):
             return self._parts[0]
         return b"".join(self._parts)
@@ -90,6 +101,9 @@ class Body:
 
     def _pieces(self) -> Iterator[memoryview | bytes]:
         piece = self._piece
+        if self._spool is not None:
+            yield from self._spool.pieces(piece)
+            return
         held: list[memoryview] = []  # the start of the next piece, from parts smaller than it
         held_size = 0
         for part in self._parts:
@@ -113,7 +127,8 @@ class Body:
     def gated(self, gate: Gate, *, piece: int | None = None) -> Body:
         """The same bytes with one more gate, optionally cut into smaller pieces."""
         size = self._piece if piece is None else min(self._piece, piece)
-        return Body(self._parts, piece=size, gates=(*self._gates, gate), sha256=self._digest)
+        source = self._spool if self._spool is not None else self._parts
+        return Body(source, piece=size, gates=(*self._gates, gate), sha256=self._digest)
 
     def collect(self) -> bytes:
         """Run the pieces through the gates and return the bytes (no copy when nothing gates
@@ -127,9 +142,9 @@ def _joined(views: list[memoryview]) -> memoryview | bytes:
     return views[0] if len(views) == 1 else b"".join(views)
 
 
-def as_body(data: bytes | Sequence[bytes] | Body) -> Body:
-    if isinstance(data, Body):
-        return data
+def as_body(data: bytes | Sequence[bytes] | Spool | Body) -> Body:
+    if isinstance(data, Body | Spool):
+        return data if isinstance(data, Body) else Body(data)
     if isinstance(data, HashedParts):
         return Body(data, sha256=data.sha256)
     if isinstance(data, (bytearray, memoryview)):

@@ -26,6 +26,7 @@ from app.core.ports import (
     PackInfo,
     SnapshotEntry,
 )
+from app.core.spool import Spool
 
 T = TypeVar("T")
 
@@ -140,7 +141,9 @@ class MemoryService:
     # PackStore
 
     def put_pack(self, pack_id: str, data: PackBytes) -> None:
-        if isinstance(data, tuple):
+        if isinstance(data, Spool):
+            data = data.read_all()
+        elif isinstance(data, tuple):
             data = b"".join(data)
 
         def run() -> None:

@@ -422,17 +422,22 @@ def test_every_pack_goes_out_with_the_sha256_of_its_bytes(
     import hashlib
 
     from app.core.ports import HashedParts
+    from app.core.spool import Spool
     from app.storage.memory_service import MemoryService
 
     sent: list[tuple[str, str]] = []
     real_put = MemoryService.put_pack
 
     def put_pack(self: MemoryService, pack_id: str, data: PackBytes) -> None:
-        assert isinstance(data, HashedParts), "hashed by the thread that finished the pack"
-        sent.append((hashlib.sha256(b"".join(data)).hexdigest(), data.sha256))
+        # Built in a temporary file beside the index (or, failing that, in memory), and hashed
+        # by the thread that finished it.
+        assert isinstance(data, Spool | HashedParts)
+        whole = data.read_all() if isinstance(data, Spool) else b"".join(data)
+        sent.append((type(data).__name__, hashlib.sha256(whole).hexdigest(), data.sha256))
         real_put(self, pack_id, data)
 
     monkeypatch.setattr(MemoryService, "put_pack", put_pack)
     src = make_tree(tmp_path)
     backup(make_repo(tmp_path), [src])
-    assert sent and all(real == told for real, told in sent)
+    assert sent and all(real == told for _, real, told in sent)
+    assert {kind for kind, _, _ in sent} == {"Spool"}
