@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     heap.use_one_arena()
+    heap.collect_less_often()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -8,6 +8,7 @@ are freed the process still counts them as its own until `malloc_trim` releases 
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 import threading
 from collections.abc import Callable
@@ -53,6 +54,23 @@ def use_one_arena() -> None:
     mallopt = getattr(_libc(), "mallopt", None)
     if mallopt is not None:
         mallopt(_M_ARENA_MAX, 1)
+
+
+# The young generation is collected after this many allocations (CPython's default: 700).
+YOUNG_COLLECTION = 50_000
+
+
+def collect_less_often() -> None:
+    """Lets Python's cycle collector run less often (any platform).
+
+    Reference counting frees nearly everything the engine makes; the collector exists for
+    cycles, which the engine hardly creates. But at the default thresholds it walks the young
+    objects every 700 allocations and, now and then, every object of the process (the
+    interpreter's and the libraries' own included), and a scan allocates hundreds of thousands
+    of short-lived tuples: a no-change backup spent about a tenth of its time collecting. At
+    these thresholds the collector still runs, just about seventy times less often."""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(max(young, YOUNG_COLLECTION), max(middle, 20), max(old, 20))
 
 
 def release_free_memory() -> bool:

@@ -46,3 +46,20 @@ def test_the_trimmer_counts_every_byte_under_threads(monkeypatch: pytest.MonkeyP
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim is Linux's")
 def test_release_reaches_glibc_on_linux() -> None:
     assert heap.release_free_memory() is True
+
+
+def test_the_cycle_collector_runs_less_often_but_still_runs() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        heap.collect_less_often()
+        young, middle, old = gc.get_threshold()
+        assert young == heap.YOUNG_COLLECTION and middle >= 10 and old >= 10
+        assert gc.isenabled(), "collected less often, never switched off"
+        gc.set_threshold(10 * heap.YOUNG_COLLECTION, 50, 50)
+        heap.collect_less_often()
+        assert gc.get_threshold() == (10 * heap.YOUNG_COLLECTION, 50, 50), "never lowered"
+    finally:
+        gc.set_threshold(*before)
