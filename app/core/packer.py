@@ -8,11 +8,11 @@ temporary file beside the index (`spool`), so none of them weighs on the program
 uploaded pack is recorded in the index at once as 'uploaded' with its blobs: a run that is killed
 later leaves it reusable by the next run.
 
-The chunks of files larger than one chunk ("bulk") go to packs of their own, apart from the
-blobs of small files: a restore fetches a folder's small files by reading through short gaps
-in their packs, which works only while video chunks do not sit between them. (A first backup
-reads its large files alongside its small ones, see `early`; sharing packs measured a 15-25 %
-slower full restore.)
+The chunks of files larger than one chunk ("bulk") go to packs of their own, one per reading
+thread, apart from the blobs of small files: a restore fetches a folder's small files by
+reading through short gaps in their packs, which works only while video chunks do not sit
+between them, and a large file's chunks in one range. (A first backup reads its large files
+alongside its small ones, see `early`; sharing packs measured a 15-25 % slower full restore.)
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class Packer:
         self._lock = threading.Lock()
         self._claims: set[bytes] = set()
         self._had_blobs = index.has_blobs()
-        self._writers: dict[tuple[BlobType, bool], PackWriter] = {}
+        self._writers: dict[tuple[BlobType, int], PackWriter] = {}
         self._queue: queue.Queue[_Item | None] = queue.Queue()
         self._slots = threading.Semaphore(max_pending)  # packs handed over, not yet uploaded
         self._handoff = threading.Lock()
@@ -150,7 +150,9 @@ class Packer:
     ) -> None:
         """`bulk`: a chunk of a file larger than one chunk (packed apart, see above)."""
         self.check()
-        kind = (blob_type, bulk)
+        # A bulk chunk goes to its reading thread's own pack: a thread reads one file at a time,
+        # so each file's chunks stay together, one range to fetch when it is restored.
+        kind = (blob_type, threading.get_ident() if bulk else 0)
         if kind not in self._writers:
             with self._handoff:
                 pass  # no new pack is started while a full one waits for the uploader

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -222,3 +223,10 @@ def test_large_files_chunks_and_small_files_never_share_a_pack(tmp_path: Path, e
     bulk = packs_of(chunk_bytes(video) + chunk_bytes(photo))
     small = packs_of(notes)
     assert bulk and small and not bulk & small
+    # Each large file's chunks lie together, in order: one range to fetch on restore.
+    for content in (video, photo):
+        ids = [chunk_id(repo.subkeys, c) for c in chunk_bytes(content)]
+        where = repo.index.lookup_many(ids)
+        spots = [(where[i].pack_id, where[i].offset, where[i].length) for i in ids]
+        assert len({pack for pack, _, _ in spots}) == 1
+        assert all(a[1] + a[2] == b[1] for a, b in itertools.pairwise(spots))
