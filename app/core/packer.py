@@ -182,13 +182,20 @@ class Packer:
                 BlobLocation(e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length)
                 for e in entries
             ]
-            while not self._slots.acquire(timeout=0.2):
-                self.check()
+            try:
+                while not self._slots.acquire(timeout=0.2):
+                    self.check()
+            except BaseException:
+                if isinstance(hashed, Spool):
+                    hashed.close()  # the run is failing: this pack will not be uploaded
+                raise
             try:
                 self.check()
                 self._queue.put((pack_id, hashed, blobs))
             except BaseException:
                 self._slots.release()
+                if isinstance(hashed, Spool):
+                    hashed.close()
                 raise
 
     def flush(self) -> None:

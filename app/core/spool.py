@@ -14,15 +14,19 @@ import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
+
+_IOV_MAX = 1024  # buffers per writev call (POSIX's minimum for IOV_MAX)
 
 
 class Spool:
     """Append-only while a pack is filled; then read back, from the start, as often as an
-    upload (and its retries) needs."""
+    upload (and its retries) needs. Unbuffered: a write that fails (a full disk) fails at once,
+    with every byte before it on file, never later at a flush."""
 
     def __init__(self, directory: str | None = None) -> None:
-        self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed by close()
+        self._file = tempfile.TemporaryFile(dir=directory, buffering=0)  # noqa: SIM115 - close()
+        self._fd = self._file.fileno()
         self._hash = hashlib.sha256()
         self._lock = threading.Lock()
         self._size = 0
@@ -31,12 +35,13 @@ class Spool:
     def __len__(self) -> int:
         return self._size
 
-    def write(self, parts: Iterable[bytes | memoryview]) -> None:
+    def write(self, parts: Sequence[bytes | memoryview]) -> None:
+        """Append `parts` (one blob's, in one system call where the OS has `writev`)."""
         with self._lock:
             if self._digest is not None:
                 raise RuntimeError("the spooled pack is already finished")
+            _write_all(self._fd, [memoryview(part).cast("B") for part in parts])
             for part in parts:
-                self._file.write(part)
                 self._hash.update(part)
                 self._size += len(part)
 
@@ -45,7 +50,6 @@ class Spool:
         """Hex SHA-256 of everything written; ends the writing."""
         with self._lock:
             if self._digest is None:
-                self._file.flush()
                 self._digest = self._hash.hexdigest()
             return self._digest
 
@@ -54,9 +58,7 @@ class Spool:
         self.sha256  # noqa: B018 - finishes writing: what is read back is what was hashed
         offset = 0
         while offset < self._size:
-            with self._lock:
-                self._file.seek(offset)
-                data = self._file.read(min(piece, self._size - offset))
+            data = self._read_at(offset, min(piece, self._size - offset))
             if not data:
                 raise OSError(f"the spooled pack ended early at {offset} of {self._size} bytes")
             offset += len(data)
@@ -64,12 +66,14 @@ class Spool:
 
     def read_prefix(self, size: int) -> bytes:
         """The first `size` bytes written (after a write failed part of the way)."""
-        with self._lock:
-            self._file.seek(0)
-            data = self._file.read(size)
-        if len(data) != size:
-            raise OSError(f"the spooled pack holds {len(data)} of {size} bytes")
-        return data
+        chunks, offset = [], 0
+        while offset < size:
+            data = self._read_at(offset, size - offset)
+            if not data:
+                raise OSError(f"the spooled pack holds {offset} of {size} bytes")
+            chunks.append(data)
+            offset += len(data)
+        return b"".join(chunks)
 
     def read_all(self) -> bytes:
         return b"".join(self.pieces(1 << 20))
@@ -77,6 +81,30 @@ class Spool:
     def close(self) -> None:
         with self._lock:
             self._file.close()
+
+    def _read_at(self, offset: int, length: int) -> bytes:
+        if hasattr(os, "pread"):
+            return os.pread(self._fd, length, offset)
+        with self._lock:  # no pread (Windows): seek and read, one reader at a time
+            self._file.seek(offset)
+            return self._file.read(length) or b""
+
+
+def _write_all(fd: int, views: list[memoryview]) -> None:
+    """Write every byte of `views` in order, however the OS splits the writes."""
+    views = [view for view in views if len(view)]
+    writev = getattr(os, "writev", None)
+    while views:
+        done = writev(fd, views[:_IOV_MAX]) if writev else os.write(fd, views[0])
+        if done <= 0:
+            raise OSError(f"the disk took no bytes of a spooled pack ({done})")
+        while done and views:
+            if done >= len(views[0]):
+                done -= len(views[0])
+                views.pop(0)
+            else:
+                views[0] = views[0][done:]
+                done = 0
 
 
 def spool_dir(index_path: os.PathLike[str] | str | None) -> str | None:

@@ -110,3 +110,47 @@ def test_body_keeps_a_spools_digest_through_gates(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         spool.write([b"more"])  # read back: finished
     spool.close()
+
+
+def test_writes_that_the_os_splits_still_land_whole_and_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_writev = os.writev
+
+    def stingy(fd: int, buffers: list[memoryview]) -> int:
+        return real_writev(fd, [bytes(buffers[0][:3])])  # the OS took three bytes only
+
+    monkeypatch.setattr(os, "writev", stingy)
+    spool = Spool(str(tmp_path))
+    parts = [b"hello ", memoryview(b"spooled"), b"", b" world" * 5]
+    spool.write(parts)
+    assert spool.read_all() == b"".join(parts)
+    assert spool.sha256 == hashlib.sha256(b"".join(parts)).hexdigest()
+    spool.close()
+
+
+def test_a_full_disk_mid_write_keeps_every_byte_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spool = Spool(str(tmp_path))
+    writer = PackWriter(SEALER, spool=spool)
+    blobs = _blobs(6)
+    for blob_id, sealed, raw in blobs[:3]:
+        writer.add(blob_id, BlobType.DATA, sealed, raw)
+    real_writev = os.writev
+    calls = {"n": 0}
+
+    def filling(fd: int, buffers: list[memoryview]) -> int:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return real_writev(fd, [bytes(buffers[0][:5])])  # a few bytes, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "writev", filling)
+    for blob_id, sealed, raw in blobs[3:]:
+        writer.add(blob_id, BlobType.DATA, sealed, raw)
+    assert not writer.spooled
+    pack_id, data, _ = writer.finish_spooled()
+    assert isinstance(data, tuple)
+    whole = b"".join(data)
+    assert [e.blob_id for e in parse_pack(KEYS, pack_id, whole)] == [b for b, _, _ in blobs]
