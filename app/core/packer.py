@@ -169,10 +169,10 @@ class Packer:
 
     def _enqueue(self, writer: PackWriter) -> None:
         """Seal a full pack's header and hand the pack to the uploader, once the previous one
-        is uploaded; until then no other pack is started (see `add`). So memory holds two packs
-        at most, the one being uploaded and the one being filled (a full pack is sent in the
-        parts it was built from, never joined), while uploads still overlap reading: uploading a
-        pack takes less time than filling the next."""
+        is uploaded; until then no other pack is started (see `add`). So one pack is on the
+        wire and one full pack waits at most, besides those being filled (all of them in spool
+        files, or, without one, in the parts they were built from, never joined), while uploads
+        still overlap reading."""
         with self._handoff:
             self.check()
             pack_id, parts, entries = writer.finish_spooled()
