@@ -17,7 +17,6 @@ alongside its small ones, see `early`; sharing packs measured a 15-25 % slower f
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 import time
@@ -28,7 +27,7 @@ from app.core import heap
 from app.core import index as ix
 from app.core.index import BlobLocation, Index
 from app.core.packfile import PackWriter
-from app.core.ports import HashedParts, PackStore
+from app.core.ports import HashedParts, PackStore, sha256_hex
 from app.core.progress import Cancelled, CancelToken
 from app.core.sealing import BlobType, Sealer
 from app.core.spool import Spool
@@ -177,7 +176,7 @@ class Packer:
             self.check()
             pack_id, parts, entries = writer.finish_spooled()
             # Hashed here, on the producing thread, while the previous pack is being sent.
-            hashed = parts if isinstance(parts, Spool) else HashedParts(parts, _sha256(parts))
+            hashed = parts if isinstance(parts, Spool) else HashedParts(parts, sha256_hex(parts))
             blobs = [
                 BlobLocation(e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length)
                 for e in entries
@@ -267,10 +266,3 @@ class Packer:
             self.uploaded.append(pack_id)
             self.bytes_uploaded += size
         self._on_upload(size)
-
-
-def _sha256(parts: tuple[bytes, ...]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part)
-    return digest.hexdigest()

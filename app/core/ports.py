@@ -6,7 +6,8 @@ which. All ids are lowercase hex strings on this boundary; all payloads are opaq
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,6 +17,15 @@ from app.core.spool import Spool
 # was built in (`app.core.spool`). Parts are sent as they are; joining them first would hold a
 # 16 MiB pack twice.
 PackBytes = bytes | tuple[bytes, ...] | Spool
+
+
+def sha256_hex(parts: Iterable[bytes | memoryview]) -> str:
+    """Hex SHA-256 of the parts' concatenation, part by part (no joined copy): the checksum the
+    service verifies every pack upload against."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
 
 
 class HashedParts(tuple[bytes, ...]):

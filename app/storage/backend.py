@@ -7,13 +7,12 @@ StorageError family of `app.core.errors`: Retryable, Permanent, ObjectMissing.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, cast
 
 from app.core.errors import Permanent
-from app.core.ports import HashedParts
+from app.core.ports import HashedParts, sha256_hex
 from app.core.spool import Spool
 
 # Called with the size of the next piece just before it is handed to the wire; may block to pace.
@@ -84,10 +83,7 @@ class Body:
     def sha256(self) -> str:
         """Hex SHA-256 of the content, part by part (no joined copy); runs no gate."""
         if self._digest is None:
-            digest = hashlib.sha256()
-            for part in self._parts:
-                digest.update(part)
-            self._digest = digest.hexdigest()
+            self._digest = sha256_hex(self._parts)
         return self._digest
 
     def __len__(self) -> int:
