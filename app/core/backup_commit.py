@@ -8,7 +8,7 @@ committed or added by this very commit, or nothing is committed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -62,6 +62,7 @@ def commit_snapshot(
     *,
     versions_base: bool,
     same_as: str | None = None,
+    records_reused: Sequence[bytes] = (),
 ) -> Committed:
     """Commit the staged run as a new snapshot; the index changes only once the service agrees.
 
@@ -69,13 +70,19 @@ def commit_snapshot(
     changed): then it references exactly the blobs that snapshot does, and the per-pack counts
     its commit made are taken as they are, when they are still that snapshot's and were counted
     exactly (not carried over by an incremental run), instead of counting the staged references
-    again (a query over every blob: most of a no-change run)."""
+    again (a query over every blob: most of a no-change run).
+
+    `records_reused` are the folder records the scan reused with their trees, whose references
+    it did not stage (see `app.core.dircache`): they are staged here, before anything is counted,
+    unless the counts are taken as they are."""
     index = repo.index
-    if same_as is not None and index.get_meta(LIVE_SNAPSHOT) == same_as == index.get_meta(
+    same = same_as is not None and index.get_meta(LIVE_SNAPSHOT) == same_as == index.get_meta(
         EXACT_LIVE_SNAPSHOT
-    ):
+    )
+    if same:
         per_pack, unlocated = index.live_pack_counts(), 0
     else:
+        index.stage_records(records_reused)
         per_pack, unlocated = index.staged_pack_counts()
     if unlocated:
         raise KeepsakeError(
@@ -143,5 +150,6 @@ def commit_snapshot(
         index_kind=FULL if full else DELTA,
         superseded=superseded,
         versions_base=versions_base,
+        prune_files_cache=not same,
     )
     return Committed(snapshot_id, result.seq)

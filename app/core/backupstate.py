@@ -53,13 +53,18 @@ class RunState:
     phase: str = "scanning"
     # Staged since the last flush: files-cache rows written by this run, keys of rows kept as
     # they are, referenced blob ids, new versions. The walker appends to `kept` and `refs`
-    # directly (then calls `maybe_flush`): they grow by tens of thousands in a no-change scan.
+    # directly (then calls `maybe_flush`): they grow by a row per file the folder cache did
+    # not vouch for.
     rows: list[CacheRow] = field(default_factory=list)
     kept: list[bytes] = field(default_factory=list)
     refs: list[bytes] = field(default_factory=list)
     versions: list[StagedVersion] = field(default_factory=list)
     dirs: list[Record] = field(default_factory=list)  # new folder-cache records (few)
     dirs_kept: list[bytes] = field(default_factory=list)  # keys of records reused as they are
+    # Keys of records reused with their tree: what they stand for (files-cache keys, chunk and
+    # tree ids) is staged at the commit only if it is needed (`IndexHistory.stage_records`).
+    # One key per folder, not per file, so they stay in memory until then.
+    records_reused: list[bytes] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _last_emit: float = -1.0
 
@@ -118,6 +123,11 @@ class RunState:
         )
         self.refs.extend(chunks)
         self.maybe_flush()
+
+    def keep_record(self, dir_key: bytes) -> None:
+        """A folder reused whole from its record, tree and all."""
+        self.dirs_kept.append(dir_key)
+        self.records_reused.append(dir_key)
 
     def stage_refs(self, refs: Iterable[bytes]) -> None:
         self.refs.extend(refs)

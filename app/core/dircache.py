@@ -9,10 +9,18 @@ fingerprint of a fresh listing is the same, so is every file, and the scan reuse
 after checking that every chunk it names is still safely stored. Anything else (a changed,
 added or removed entry, a different exclusion) changes the fingerprint, and the folder's files
 go through the files cache one by one as before. Subfolders are separate records.
+
+A record also keeps the folder's tree id and a keyed digest of the rows below it that went into
+that tree (its subfolders' rows). When the record is reused and the digest of the subfolders'
+fresh rows is the same, so is the tree: the scan neither unpacks, encodes, hashes nor looks up
+anything for that folder. Its files-cache keys and chunk ids are staged only if the commit needs
+them (`IndexHistory.stage_records`), which a snapshot identical to the last one does not.
 """
 
 from __future__ import annotations
 
+import struct
+from operator import itemgetter
 from typing import Any
 
 import blake3
@@ -22,19 +30,43 @@ from app.core.filescache import ID_SIZE
 from app.core.keys import Subkeys
 from app.core.treerows import Row
 
-# (dir_key, fingerprint, rows, kept, refs, files, bytes): one `dir_cache` row.
-Record = tuple[bytes, bytes, bytes, bytes, bytes, int, int]
+# (dir_key, fingerprint, rows, kept, refs, files, bytes, tree, below): one `dir_cache` row.
+Record = tuple[bytes, bytes, bytes, bytes, bytes, int, int, bytes, bytes]
+# (dir_key, fingerprint, files, bytes, tree, below): what reusing a record whole takes.
+Summary = tuple[bytes, bytes, int, int, bytes, bytes]
+SUMMARY_FIELDS = 6  # a summary as read is followed by its tree's location (`Index.dir_summary`)
 # What the fingerprint covers, per file or link: (name bytes, st_mode, st_ino, st_size,
 # st_mtime_ns, st_ctime_ns, link target bytes or None).
 Stamp = tuple[bytes, int, int, int, int, int, bytes | None]
 
-_DOMAIN = b"keepsake/v1/dir-fingerprint"
+_BY_NAME = itemgetter(0)
+_DOMAIN = b"keepsake/v2/dir-fingerprint"
+_NAME_LEN = struct.Struct("<I")
+_STAT = struct.Struct("<IQqqq")  # mode, inode, size, mtime_ns, ctime_ns
+_BELOW_DOMAIN = b"keepsake/v1/dir-below"
 
 
 def fingerprint(subkeys: Subkeys, stamps: list[Stamp]) -> bytes:
-    """Keyed (the local index holds no unkeyed hash of names) hash of a folder's entries."""
+    """Keyed (the local index holds no unkeyed hash of names) hash of a folder's entries. The
+    native module computes the same while it lists (`native/src/listing.rs`): per entry, the
+    name's length and the name, mode, inode, size, mtime and ctime, then 0, or 1 and the link
+    target's length and the target; all little-endian."""
+    parts: list[bytes] = []
+    for name, mode, ino, size, mtime_ns, ctime_ns, target in stamps:
+        parts.append(_NAME_LEN.pack(len(name)))
+        parts.append(name)
+        parts.append(_STAT.pack(mode, ino, size, mtime_ns, ctime_ns))
+        parts.append(b"\0" if target is None else b"\1" + _NAME_LEN.pack(len(target)) + target)
     hasher = blake3.blake3(_DOMAIN, key=subkeys.cache, max_threads=1)
-    hasher.update(msgpack.packb(stamps, use_bin_type=True))
+    hasher.update(b"".join(parts))
+    return hasher.digest()
+
+
+def below_digest(subkeys: Subkeys, rows: list[Row]) -> bytes:
+    """Keyed hash of the rows a folder's tree holds besides its record's (its subfolders'), in
+    name order: the same digest and the same record give the same tree."""
+    hasher = blake3.blake3(_BELOW_DOMAIN, key=subkeys.cache, max_threads=1)
+    hasher.update(msgpack.packb(sorted(rows, key=_BY_NAME), use_bin_type=True))
     return hasher.digest()
 
 
@@ -52,9 +84,11 @@ def record(
     refs: list[bytes],
     files: int,
     size: int,
+    tree: bytes,
+    below: bytes,
 ) -> Record:
     packed: bytes = msgpack.packb(rows, use_bin_type=True)
-    return (dir_key, fp, packed, b"".join(kept), b"".join(refs), files, size)
+    return (dir_key, fp, packed, b"".join(kept), b"".join(refs), files, size, tree, below)
 
 
 def record_rows(rec: tuple[Any, ...]) -> list[Row]:

@@ -1,10 +1,13 @@
-"""Lists folders for the walker ahead of time, on a few threads, with the files cache's verdicts.
+"""Lists folders for the walker ahead of time, with the folder and files caches' verdicts.
 
 Why: on a tree whose inodes are not in memory, every folder listing and every lstat waits on the
-disk; listing several folders at once keeps the disk busy while the walker builds trees. Each
-listing also settles, with one files-cache query and one blob query per folder, which files can
-be skipped (the cache entry still matches and every chunk it names is still safely stored), so
-the walker's own thread does only what has to happen in order. Nothing here writes anything.
+disk; listing several folders at once keeps the disk busy while the walker builds trees. A full
+scan takes its listings from the native module's lister of whole trees (`ahead`: threads of its
+own, in walk order, no interpreter lock); otherwise `list_dir` runs on the walker's listing
+threads. Each listing is then settled: one folder-cache query reuses a folder whose files and
+links are exactly as recorded; for any other, one files-cache query (and a blob query for files
+of several chunks) tells which files can be skipped (the cache entry still matches and every
+chunk it names is still safely stored). Nothing here writes anything.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from app.core import native
-from app.core.dircache import Stamp, fingerprint, record_rows, split_ids
+from app.core.dircache import SUMMARY_FIELDS, Stamp, fingerprint, split_ids
 from app.core.filescache import ID_SIZE, chunks_from_blob, row_matches
 from app.core.index import Index
 from app.core.keys import Subkeys, path_key
@@ -31,6 +33,11 @@ ExcludeFn = Callable[[Path, os.stat_result], str | None]
 Report = Callable[[str, str], None]  # (path, reason)
 
 _BY_NAME = attrgetter("name")
+# The native lister ahead of a full scan: threads (on a cold cache the listings wait on the disk,
+# so a few in flight keep it busy), and about how many entries it may hold ahead of the walk
+# (some 200 bytes each).
+AHEAD_THREADS = 4
+AHEAD_WINDOW = 65536
 
 
 @dataclass(slots=True)
@@ -60,7 +67,8 @@ class Listing:
 
     Files the cache vouches for arrive finished: their tree rows in `rows` (with the folder's
     symlinks), their cache keys in `kept`, their chunk ids in `refs`, their count and bytes in
-    `reused`/`reused_bytes`. Only the others come as `files`, to be read."""
+    `reused`/`reused_bytes`. Only the others come as `files`, to be read. A folder reused whole
+    comes as its `record` (with `reused`/`reused_bytes`) and nothing in the other lists."""
 
     path: str
     gone: bool = False
@@ -108,16 +116,31 @@ class Lister:
         self._excluded = excluded
         self._cancel = cancel
         self._use_cache = index.cache_size() > 0
-        # Folder records name only chunks of the last committed snapshot: when all of its packs
-        # are still usable, so are theirs, and no record needs its chunks looked up.
+        # Folder records name only blobs (chunks, trees) the last commit kept live: when all of
+        # its packs are still usable, so are theirs, and no record needs its blobs looked up.
         self._records_usable = live_set_usable()
+
+    def ahead(self, roots: list[str]) -> Any | None:
+        """The native module's lister of whole trees ahead of a depth-first walk (see
+        `native/src/ahead.rs`), or None where listings go through `list_dir` (no module, or
+        exclusion rules, which the Python path applies)."""
+        kn = native.module
+        if kn is None or self._exclude is not None:
+            return None
+        return kn.list_ahead(roots, self._subkeys.cache, AHEAD_THREADS, AHEAD_WINDOW)
+
+    def take(self, ahead: Any, path: str) -> Listing:
+        """`list_dir`, the listing coming from `ahead`."""
+        if self._cancel.cancelled:
+            raise Cancelled()
+        return self._listing_of(ahead.take(path), path)
 
     def list_dir(self, path: str) -> Listing:
         if self._cancel.cancelled:
             raise Cancelled()
         kn = native.module
         if kn is not None and self._exclude is None:
-            return self._list_natively(kn, path)
+            return self._listing_of(kn.list_folder(path, self._subkeys.cache), path)
         listing = Listing(path)
         try:
             with os.scandir(path) as it:
@@ -140,7 +163,8 @@ class Lister:
         files; `fill` puts in `listing.files` and its links' rows, only when they are needed."""
         if listing.clean:
             listing.dir_key = path_key(self._subkeys, path)
-            listing.fingerprint = fingerprint(self._subkeys, listing.stamps)
+            if not listing.fingerprint:  # the native module made it while listing
+                listing.fingerprint = fingerprint(self._subkeys, listing.stamps)
             if self._use_cache:
                 self._recall(listing)
         listing.stamps = []
@@ -150,39 +174,37 @@ class Lister:
             self._judge(listing)
         return listing
 
-    def _list_natively(self, kn: ModuleType, path: str) -> Listing:
-        """`list_dir` with the native module: the folder is read and every entry lstat'ed in
-        one call without the interpreter lock, and a folder the cache reuses whole never has
-        its files turned into Python objects at all."""
+    def _listing_of(self, got: Any, path: str) -> Listing:
+        """A listing from the native module's: the folder was read, every entry lstat'ed and
+        the folder fingerprinted without the interpreter lock, and a folder the cache reuses
+        whole never has its files turned into Python objects at all."""
         listing = Listing(path)
-        got = kn.list_dir(path)
         if isinstance(got, int):
             if got == errno.ENOENT:
                 listing.gone = True
             else:
                 listing.error = OSError(got, os.strerror(got), path)
             return listing
-        stamps, files, dirs, links, others, problems = got
         join = os.path.join
-        for raw, error, what in problems:
+        for raw, error, what in got.problems():
             verb = "examine it" if what == "stat" else "read the link"
             reason = why(OSError(error, os.strerror(error)))
             self._problem(join(path, os.fsdecode(raw)), f"cannot {verb}: {reason}")
             listing.clean = False
-        for raw in others:
+        for raw in got.others():
             self._excluded(join(path, os.fsdecode(raw)), "not a regular file, folder or link")
-        for raw, fields in dirs:
+        for raw, fields in got.dirs():
             name = os.fsdecode(raw)
             listing.dirs.append(SubDir(name, raw, join(path, name), native.stat_result(fields)))
-        listing.links = len(links)
-        listing.stamps = stamps
+        listing.links = got.link_count
+        listing.fingerprint = got.fingerprint or b""
 
         def fill() -> None:
-            for raw, fields in files:
+            for raw, fields in got.files():
                 name = os.fsdecode(raw)
                 st = native.stat_result(fields)
                 listing.files.append(FileItem(name, raw, join(path, name), st, b"", None))
-            for raw, fields, target in links:
+            for raw, fields, target in got.links():
                 mode, size, mtime_ns = fields[0], fields[6], fields[8]
                 listing.rows.append(link_row(raw, mode, mtime_ns, size, target))
 
@@ -190,21 +212,29 @@ class Lister:
 
     def _recall(self, listing: Listing) -> None:
         """Reuse the folder's record when its files and links are exactly as recorded and every
-        chunk the record names is still safely stored."""
-        rec = self._index.dir_record(listing.dir_key)
-        if rec is None or rec[1] != listing.fingerprint:
+        chunk the record names, and its tree, is still safely stored. The record is taken as it
+        is: the walker unpacks its rows only if the folder's tree changed (see `dircache`)."""
+        found = self._index.dir_summary(listing.dir_key)
+        if found is None or found[1] != listing.fingerprint:
             return
-        refs = split_ids(rec[4])
-        if refs and not self._records_usable:
-            wanted = set(refs)
-            if len(self._known_many(wanted)) != len(wanted):
-                return
-        listing.record = rec
-        listing.rows = record_rows(rec)
+        summary, (tree_pack, tree_pack_state) = found[:SUMMARY_FIELDS], found[SUMMARY_FIELDS:]
+        if not self._usable_pack(tree_pack, tree_pack_state):
+            return  # its tree is stored again, as for any folder
+        if not self._records_usable and not self._chunks_stored(listing.dir_key):
+            return
+        listing.record = summary
+        listing.rows = []  # the record holds the links' rows too
         listing.files = []
-        listing.kept = split_ids(rec[3])
-        listing.refs = refs
-        listing.reused, listing.reused_bytes = int(rec[5]), int(rec[6])
+        listing.reused, listing.reused_bytes = int(summary[2]), int(summary[3])
+
+    def _chunks_stored(self, dir_key: bytes) -> bool:
+        """Every chunk the folder's record names is still safely stored (looked up one by one
+        only when some pack of the last commit is ageing out)."""
+        whole = self._index.dir_record(dir_key)
+        if whole is None:
+            return False
+        wanted = set(split_ids(whole[4]))
+        return len(self._known_many(wanted)) == len(wanted)
 
     def _entry(self, listing: Listing, entry: os.DirEntry[str]) -> None:
         path = entry.path

@@ -31,6 +31,7 @@ from app.core.dirlist import ExcludeFn
 from app.core.progress import Cancelled, CancelToken
 
 ReadFile = Callable[[str], "FileRead | FileFailed"]
+_NO_KEY = bytes(32)  # the lane lists with the native module but needs no fingerprint
 
 
 class EarlyReads:
@@ -131,17 +132,16 @@ class EarlyReads:
         nothing when it cannot be listed (the walk reports that itself)."""
         module = native.module
         if module is not None:
-            got = module.list_dir(folder)
+            got = module.list_folder(folder, _NO_KEY)
             if isinstance(got, int):
                 return [], []
-            _, files, dirs, _, _, _ = got
             return (
                 [
                     (os.fsdecode(raw), native.stat_result(fields))
-                    for raw, fields in files
+                    for raw, fields in got.files()
                     if fields[6] > self._min_size  # st_size: only candidates become objects
                 ],
-                [(os.fsdecode(raw), native.stat_result(fields)) for raw, fields in dirs],
+                [(os.fsdecode(raw), native.stat_result(fields)) for raw, fields in got.dirs()],
             )
         try:
             with os.scandir(folder) as it:

@@ -212,11 +212,23 @@ class Index(IndexHistory):
                 found[row[0]] = row
         return found
 
-    def dir_record(self, dir_key: bytes) -> tuple[Any, ...] | None:
-        """The folder's `dir_cache` row, if the last backup recorded one."""
+    def dir_summary(self, dir_key: bytes) -> tuple[Any, ...] | None:
+        """What a scan needs of a folder's record to reuse it whole (`dircache.Summary`), then
+        (pack id, pack state) of its tree ((None, None) if the index does not locate it); not
+        its rows and id lists, which a scan of an unchanged folder never looks at."""
         rows = self._read(
-            "SELECT dir_key, fingerprint, rows, kept, refs, files, bytes FROM dir_cache"
-            " WHERE dir_key = ?",
+            "SELECT d.dir_key, d.fingerprint, d.files, d.bytes, d.tree, d.below, p.id, p.state"
+            " FROM dir_cache d LEFT JOIN blobs b ON b.id = d.tree"
+            " LEFT JOIN packs p ON p.id = b.pack_id WHERE d.dir_key = ?",
+            (dir_key,),
+        )
+        return tuple(rows[0]) if rows else None
+
+    def dir_record(self, dir_key: bytes) -> tuple[Any, ...] | None:
+        """The folder's whole `dir_cache` row (`dircache.Record`), if there is one."""
+        rows = self._read(
+            "SELECT dir_key, fingerprint, rows, kept, refs, files, bytes, tree, below"
+            " FROM dir_cache WHERE dir_key = ?",
             (dir_key,),
         )
         return tuple(rows[0]) if rows else None

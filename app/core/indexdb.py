@@ -39,10 +39,10 @@ CREATE TABLE IF NOT EXISTS staged_versions(path BLOB NOT NULL, size INTEGER NOT 
     mtime_ns INTEGER NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dir_cache(dir_key BLOB PRIMARY KEY, fingerprint BLOB NOT NULL,
     rows BLOB NOT NULL, kept BLOB NOT NULL, refs BLOB NOT NULL, files INTEGER NOT NULL,
-    bytes INTEGER NOT NULL) WITHOUT ROWID;
+    bytes INTEGER NOT NULL, tree BLOB NOT NULL, below BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stage_dirs(dir_key BLOB NOT NULL, fingerprint BLOB NOT NULL,
     rows BLOB NOT NULL, kept BLOB NOT NULL, refs BLOB NOT NULL, files INTEGER NOT NULL,
-    bytes INTEGER NOT NULL);
+    bytes INTEGER NOT NULL, tree BLOB NOT NULL, below BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stage_dirs_kept(dir_key BLOB NOT NULL);
 DROP TABLE IF EXISTS staged_files;
 DROP TABLE IF EXISTS staged_refs;
@@ -53,8 +53,14 @@ DROP TABLE IF EXISTS staged_refs;
 # (`staged_files`/`staged_refs`, their keyed predecessors, held nothing between runs.)
 # `dir_cache` is the files cache one level up (see `app.core.dircache`): per folder whose files
 # were all unchanged and old enough, a keyed fingerprint of its entries' lstat, and what the
-# scan derived from them. Like the files cache it is only replaced when a backup is committed.
-SCHEMA_VERSION = "1"
+# scan derived from them, and the folder's tree id with a digest of the rows below it that went
+# into that tree. Like the files cache it is only replaced when a backup is committed.
+SCHEMA_VERSION = "2"
+# Schema "1" had folder records without a tree id; being a cache, they are dropped and rebuilt.
+_FROM_1 = """
+DROP TABLE IF EXISTS dir_cache;
+DROP TABLE IF EXISTS stage_dirs;
+"""
 
 # Pack states. 'uploaded': on the service, not yet part of a commit (leftover of a killed run).
 COMMITTED, UPLOADED, REMOVED = "committed", "uploaded", "removed"
@@ -146,7 +152,10 @@ class IndexDB:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             _tune(self._conn)
             self._conn.executescript(_SCHEMA)
-            if self.get_meta("schema") is None:
+            schema = self.get_meta("schema")
+            if schema == "1":
+                self._conn.executescript(_FROM_1 + _SCHEMA)
+            if schema in (None, "1"):
                 self.set_meta("schema", SCHEMA_VERSION)
         # Read-only connections, one per thread, for the scan's many small lookups: they run
         # beside the writer and each other (WAL) instead of queueing on the one lock.

@@ -9,8 +9,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from app.core.dircache import split_ids
+from app.core.errors import KeepsakeError
 from app.core.filescache import ROW_COLUMNS, CacheEntry, CacheRow, StagedVersion, entry_row
-from app.core.indexdb import COMMITTED, REMOVED, IndexDB, SnapshotRow, _path_bytes
+from app.core.indexdb import COMMITTED, REMOVED, IndexDB, SnapshotRow, _batches, _path_bytes
 
 _STAGE_TABLES = (
     "stage_files",
@@ -20,7 +22,7 @@ _STAGE_TABLES = (
     "stage_dirs",
     "stage_dirs_kept",
 )
-DirRecord = tuple[bytes, bytes, bytes, bytes, bytes, int, int]  # a `dir_cache` row
+DirRecord = tuple[bytes, bytes, bytes, bytes, bytes, int, int, bytes, bytes]  # a `dir_cache` row
 # Meta key: the snapshot whose blobs the packs' `live_refs` count (set once its commit is done).
 LIVE_SNAPSHOT = "live_snapshot"
 # Meta key: the snapshot whose `live_refs` were counted from that snapshot's own references (a
@@ -60,7 +62,7 @@ class IndexHistory(IndexDB):
         """`stage` with files-cache rows as stored (the scan's fast path), plus the folder cache:
         new records, and the keys of records that stay as they are."""
         with self.transaction() as conn:
-            conn.executemany("INSERT INTO stage_dirs VALUES (?, ?, ?, ?, ?, ?, ?)", dirs)
+            conn.executemany("INSERT INTO stage_dirs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", dirs)
             conn.executemany("INSERT INTO stage_dirs_kept VALUES (?)", ((k,) for k in dirs_kept))
             conn.executemany("INSERT INTO stage_files VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             conn.executemany("INSERT INTO stage_kept VALUES (?)", ((k,) for k in kept))
@@ -69,6 +71,30 @@ class IndexHistory(IndexDB):
                 "INSERT INTO staged_versions VALUES (?, ?, ?, ?)",
                 ((_path_bytes(v.path), v.size, v.mtime_ns, v.kind) for v in versions),
             )
+
+    def stage_records(self, dir_keys: Sequence[bytes]) -> None:
+        """Stage what folder records the run reused as they are stand for: their files-cache
+        keys, chunk ids and tree ids. The scan leaves this to the commit (see `dircache`), which
+        does it unless the new snapshot is the very one before. A record that is not there
+        (it cannot be: records change only at a commit) stops the commit: its references would
+        be missing from the live set."""
+        with self.transaction() as conn:
+            for part in _batches(list(dict.fromkeys(dir_keys))):
+                marks = ",".join("?" * len(part))
+                found = conn.execute(
+                    f"SELECT kept, refs, tree FROM dir_cache WHERE dir_key IN ({marks})",  # noqa: S608
+                    part,
+                ).fetchall()
+                if len(found) != len(part):
+                    raise KeepsakeError(
+                        "internal error: a folder record the backup reused is gone; "
+                        "nothing was committed"
+                    )
+                kept = [k for blob, _, _ in found for k in split_ids(blob)]
+                refs = [r for _, blob, _ in found for r in split_ids(blob)]
+                refs.extend(bytes(tree) for _, _, tree in found)
+                conn.executemany("INSERT INTO stage_kept VALUES (?)", ((k,) for k in kept))
+                conn.executemany("INSERT INTO stage_refs VALUES (?)", ((r,) for r in refs))
 
     def stage_carry_over(self, listed_dirs: Iterable[bytes]) -> None:
         """An incremental run (see `app.core.incremental`) stages what it did not look at as it
@@ -114,8 +140,13 @@ class IndexHistory(IndexDB):
         index_kind: str,
         superseded: Sequence[str],
         versions_base: bool,
+        prune_files_cache: bool = True,
     ) -> None:
-        """After the service accepted the commit: make the run's results the index's state."""
+        """After the service accepted the commit: make the run's results the index's state.
+
+        `prune_files_cache` False: the snapshot is the one before (same root tree), so it holds
+        the same files and no entry needs dropping; the run did not stage what its reused
+        records stand for, and the files cache only takes in the entries the run wrote."""
         with self.transaction() as conn:
             conn.executemany(
                 "UPDATE packs SET state = ?, expires_at = NULL WHERE id = ?",
@@ -131,9 +162,10 @@ class IndexHistory(IndexDB):
             )
             # The files cache becomes: the entries the run kept, plus the ones it wrote (the
             # last one per path, should two protected folders overlap).
-            conn.execute(
-                "DELETE FROM files_cache WHERE path_key NOT IN (SELECT path_key FROM stage_kept)"
-            )
+            if prune_files_cache:
+                conn.execute(
+                    "DELETE FROM files_cache WHERE path_key NOT IN (SELECT path_key FROM stage_kept)"
+                )
             conn.execute(
                 f"INSERT OR REPLACE INTO files_cache SELECT {ROW_COLUMNS} FROM stage_files"  # noqa: S608
                 " WHERE rowid IN (SELECT max(rowid) FROM stage_files GROUP BY path_key)"

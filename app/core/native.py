@@ -14,7 +14,15 @@ from types import ModuleType
 
 # What the engine calls; a module built from older sources (a stale build in a virtual
 # environment) lacks some of them and is not used, rather than failing in the middle of a run.
-FUNCTIONS = ("read_files", "list_dir", "seal_many", "open_many", "write_files", "rename_many")
+FUNCTIONS = (
+    "read_files",
+    "list_folder",
+    "list_ahead",
+    "seal_many",
+    "open_many",
+    "write_files",
+    "rename_many",
+)
 FORMAT_VERSION = 1  # the sealed-blob format the module must write (app.core.sealing.VERSION)
 
 

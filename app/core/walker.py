@@ -1,13 +1,16 @@
 """Walks the protected folders and builds their trees bottom-up, reading only what changed.
 
-Folders are listed a little ahead of the walk on a few threads (`dirlist.Lister`: lstat only,
-plus the files cache's verdict per file), and walked depth first on the calling thread: a file
+Folders are listed ahead of the walk on a few threads (lstat only: by the native module's
+lister of whole trees in a full scan, else a little ahead on Python threads), judged by
+`dirlist.Lister` (the folder cache, the files cache's verdict per file) and walked depth first
+on the calling thread: a file
 whose files-cache entry still matches reuses its chunk list, any other file is handed to the read
 pool (a folder's small files in batches: one task for many files). Finished folders wait in a
 queue in post-order (children before parents) and become trees as soon as their files are read,
-so listing, reading and uploading overlap while the number of pending items stays bounded. An
-unchanged folder encodes to the same tree id, which is already stored, so it costs nothing.
-Trees are encoded from plain rows (`treerows`).
+so listing, reading and uploading overlap while the number of pending items stays bounded. A
+folder the folder cache reuses whole, with the same rows below it, keeps its recorded tree id
+and is not encoded at all (`dircache`); any other unchanged folder encodes to the same tree id,
+which is already stored. Trees are encoded from plain rows (`treerows`).
 
 With a changed-folder hint (`incremental.Hint`) only the folders the hint marks are listed; the
 other subfolders of a listed folder keep the previous snapshot's subtree.
@@ -22,15 +25,16 @@ from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from app.core import dircache
 from app.core.backup_files import SMALL, FileFailed, FileRead, FileReader
 from app.core.backupstate import RunState
 from app.core.carryover import Previous
-from app.core.dircache import Record
+from app.core.dircache import Summary
 from app.core.dirlist import ExcludeFn, FileItem, Lister, Listing, SubDir, why
 from app.core.early import EarlyReads
+from app.core.errors import KeepsakeError
 from app.core.filescache import RACY_NS, chunks_from_blob
 from app.core.incremental import DirHint, Hint
 from app.core.keys import path_key, tree_hash
@@ -76,7 +80,7 @@ class _Dir:
     subdirs: list[SubDir] = field(default_factory=list)
     row: Row | None = None  # set once finished (or carried over from the previous snapshot)
     memo: _Memo | None = None  # what the folder cache will record about it, if anything
-    recalled: Record | None = None  # its folder-cache record, when reused whole
+    recalled: Summary | None = None  # its folder-cache record, when reused whole
     # Incremental runs: the hints of subfolders to list again, by path, and the rows of the
     # subfolders kept from the previous snapshot.
     hints: dict[str, DirHint] = field(default_factory=dict)
@@ -129,6 +133,7 @@ class Walker:
         self._slots = threading.Semaphore(max_inflight)
         self._fifo: deque[_Dir] = deque()
         self._ahead: dict[str, Future[Listing]] = {}
+        self._native_ahead: Any | None = None
         self._lister = Lister(
             state.subkeys,
             state.index,
@@ -142,7 +147,19 @@ class Walker:
         )
 
     def scan(self, folders: Sequence[tuple[str, str]]) -> bytes:
-        """Back up (label, absolute path) folders; returns the root tree id."""
+        """Back up (label, absolute path) folders; returns the root tree id. A full scan takes
+        its listings from the native lister ahead when there is one; an incremental one lists
+        only the folders its hint names, as it reaches them."""
+        if self._hint is None:
+            self._native_ahead = self._lister.ahead([path for _, path in folders])
+        try:
+            return self._scan(folders)
+        finally:
+            if self._native_ahead is not None:
+                self._native_ahead.close()
+                self._native_ahead = None
+
+    def _scan(self, folders: Sequence[tuple[str, str]]) -> bytes:
         roots: list[Row] = []
         dirs: list[_Dir] = []
         for label, path in folders:
@@ -189,12 +206,16 @@ class Walker:
                 stack.append((child, iter(child.subdirs)))
 
     def _listing(self, path: str) -> Listing:
+        if self._native_ahead is not None:
+            return self._lister.take(self._native_ahead, path)
         future = self._ahead.pop(path, None)
         if future is None:
             future = self._list_pool.submit(self._lister.list_dir, path)
         return future.result()  # Cancelled and unexpected errors propagate from here
 
     def _list_ahead(self, subdirs: list[SubDir]) -> None:
+        if self._native_ahead is not None:
+            return
         for sub in subdirs:
             if len(self._ahead) >= LIST_AHEAD:
                 return
@@ -228,7 +249,7 @@ class Walker:
             state.add(files_unmodified=listing.reused, size=listing.reused_bytes)
             state.maybe_flush()
         if listing.record is not None:
-            d.recalled = cast(Record, listing.record)
+            d.recalled = cast(Summary, listing.record)
         elif listing.dir_key:
             d.memo = _Memo(
                 listing.dir_key,
@@ -292,23 +313,54 @@ class Walker:
     def _finish(self, d: _Dir) -> None:
         if d.row is not None:  # carried over
             return
-        for job in d.jobs:
-            row = self._file_result(job, d.memo)
-            if row is not None:
-                d.rows.append(row)
+        below = [child.row for child in d.children if child.row is not None]
+        below.extend(d.reused)
         if d.recalled is not None:
-            self.s.dirs_kept.append(d.recalled[0])
-        elif d.memo is not None and d.memo.ok:
-            m = d.memo
-            self.s.dirs.append(
-                dircache.record(m.dir_key, m.fingerprint, d.rows, m.kept, m.refs, m.files, m.size)
-            )
-        d.rows.extend(child.row for child in d.children if child.row is not None)
-        d.rows.extend(d.reused)
-        subtree = self._store_tree(d.rows)
+            subtree = self._recalled_tree(d.recalled, below)
+        else:
+            for job in d.jobs:
+                row = self._file_result(job, d.memo)
+                if row is not None:
+                    d.rows.append(row)
+            subtree = self._store_tree(d.rows + below)
+            if d.memo is not None and d.memo.ok:
+                m = d.memo
+                digest = dircache.below_digest(self.s.subkeys, below)
+                self.s.dirs.append(
+                    dircache.record(
+                        m.dir_key,
+                        m.fingerprint,
+                        d.rows,
+                        m.kept,
+                        m.refs,
+                        m.files,
+                        m.size,
+                        subtree,
+                        digest,
+                    )
+                )
         d.row = dir_row(d.raw, d.st.st_mode, d.st.st_mtime_ns, subtree)
         d.rows, d.jobs, d.children, d.reused, d.hints = [], [], [], [], {}
         self.s.add(dirs=1)
+
+    def _recalled_tree(self, summary: Summary, below: list[Row]) -> bytes:
+        """The tree of a folder reused from its record: the recorded one when the rows below it
+        are the same (the usual case, which costs no work here: what the record stands for is
+        staged at the commit, if at all); else a new tree, and the record is kept with it."""
+        key, tree, recorded_below = summary[0], summary[4], summary[5]
+        digest = dircache.below_digest(self.s.subkeys, below)
+        if digest == recorded_below:
+            self.s.keep_record(key)
+            return tree
+        whole = self.s.index.dir_record(key)
+        if whole is None:  # records change only when a backup commits
+            raise KeepsakeError("internal error: a folder record vanished during the backup")
+        _, fp, rows, kept, refs, files, size, _, _ = whole
+        self.s.kept.extend(dircache.split_ids(kept))
+        self.s.stage_refs(dircache.split_ids(refs))
+        subtree = self._store_tree(dircache.record_rows(whole) + below)
+        self.s.dirs.append((key, fp, rows, kept, refs, files, size, subtree, digest))
+        return subtree
 
     def _file_result(self, job: _FileJob, memo: _Memo | None) -> Row | None:
         outcome = job.outcome()

@@ -6,6 +6,7 @@
 //! so two threads really run on two cores. The format is exactly `app/core/sealing.py`'s; the
 //! Python path stays as the fallback and as the reference the tests compare against.
 
+mod ahead;
 mod files;
 mod listing;
 mod seal;
@@ -18,7 +19,10 @@ use pyo3::prelude::*;
 fn keepsake_native(_py: Python, m: &PyModule) -> PyResult<()> {
     m.add("FORMAT_VERSION", seal::VERSION)?;
     m.add_function(wrap_pyfunction!(files::read_files, m)?)?;
-    m.add_function(wrap_pyfunction!(listing::list_dir, m)?)?;
+    m.add_function(wrap_pyfunction!(listing::list_folder, m)?)?;
+    m.add_class::<listing::Listed>()?;
+    m.add_function(wrap_pyfunction!(ahead::list_ahead, m)?)?;
+    m.add_class::<ahead::ListAhead>()?;
     m.add_function(wrap_pyfunction!(seal::seal_many, m)?)?;
     m.add_function(wrap_pyfunction!(seal::open_many, m)?)?;
     m.add_function(wrap_pyfunction!(write::write_files, m)?)?;

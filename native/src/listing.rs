@@ -2,7 +2,7 @@
 
 use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
@@ -105,7 +105,7 @@ fn examine(dir: libc::c_int, name: Vec<u8>) -> Option<Entry> {
     })
 }
 
-fn list(path: &PathBuf) -> Result<Vec<Entry>, i32> {
+fn list(path: &Path) -> Result<Vec<Entry>, i32> {
     let c_path = CString::new(path.as_os_str().as_bytes()).map_err(|_| libc::EINVAL)?;
     let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
     let fd = unsafe { libc::open(c_path.as_ptr(), flags) };
@@ -141,6 +141,9 @@ fn list(path: &PathBuf) -> Result<Vec<Entry>, i32> {
     unsafe { libc::closedir(stream) }; // closes fd too
     let mut entries = entries?;
     entries.sort_by(|a, b| a.order.cmp(&b.order));
+    for entry in &mut entries {
+        entry.order = Vec::new(); // sorted: a listing held ahead of the walk need not keep it
+    }
     Ok(entries)
 }
 
@@ -160,48 +163,163 @@ fn errno_or_zero() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-/// Lists the folder at `path` (not following links in it), sorted as Python sorts the names.
-/// An errno if the folder cannot be listed; else `(stamps, files, dirs, links, others,
-/// problems)`: `stamps` the `(name, mode, ino, size, mtime_ns, ctime_ns, link target or None)`
-/// of the files and links, in order (what the folder cache fingerprints); `files` and `dirs`
-/// `(name, stat_fields)`; `links` `(name, stat_fields, target)`; `others` the names of entries
-/// that are none of these; `problems` `(name, errno, "stat" or "readlink")`. Names are OS bytes.
-#[pyfunction]
-pub fn list_dir(py: Python, path: PathBuf) -> PyResult<PyObject> {
-    let entries = match py.allow_threads(|| list(&path)) {
-        Ok(entries) => entries,
-        Err(e) => return Ok(e.to_object(py)),
-    };
-    let stamps = PyList::empty(py);
-    let files = PyList::empty(py);
-    let dirs = PyList::empty(py);
-    let links = PyList::empty(py);
-    let others = PyList::empty(py);
-    let problems = PyList::empty(py);
+/// Keyed BLAKE3, under this domain, of each file's and link's name and lstat: the folder
+/// cache's fingerprint (`app/core/dircache.py` computes the same in Python).
+const FINGERPRINT_DOMAIN: &[u8] = b"keepsake/v2/dir-fingerprint";
+
+/// Per file or link, in listing order: name length (u32) and name; mode (u32); inode (u64);
+/// size, mtime_ns, ctime_ns (i64); 0, or 1 and the link target's length (u32) and target. All
+/// little-endian. `None` when an entry could not be examined (no fingerprint then).
+fn fingerprint(key: &[u8; 32], entries: &[Entry]) -> Option<[u8; 32]> {
+    let mut buf = Vec::with_capacity(entries.len() * 64);
     for entry in entries {
-        let name = PyBytes::new(py, &entry.name);
-        let (st, kind) = match entry.outcome {
-            Ok(found) => found,
-            Err((e, what)) => {
-                problems.append((name, e, what))?;
-                continue;
-            }
+        let (st, kind) = entry.outcome.as_ref().ok()?;
+        let target = match kind {
+            Kind::File => None,
+            Kind::Link(target) => Some(target),
+            Kind::Dir | Kind::Other => continue,
         };
-        let stat = PyTuple::new(py, st.iter());
-        let (mode, ino, size, mtime, ctime) = (st[0], st[1], st[6], st[8], st[9]);
-        match kind {
-            Kind::File => {
-                stamps.append((name, mode, ino, size, mtime, ctime, py.None()))?;
-                files.append((name, stat))?;
+        buf.extend_from_slice(&(entry.name.len() as u32).to_le_bytes());
+        buf.extend_from_slice(&entry.name);
+        buf.extend_from_slice(&(st[0] as u32).to_le_bytes());
+        buf.extend_from_slice(&(st[1] as u64).to_le_bytes());
+        for value in [st[6], st[8], st[9]] {
+            buf.extend_from_slice(&value.to_le_bytes());
+        }
+        match target {
+            None => buf.push(0),
+            Some(target) => {
+                buf.push(1);
+                buf.extend_from_slice(&(target.len() as u32).to_le_bytes());
+                buf.extend_from_slice(target);
             }
-            Kind::Link(target) => {
-                let target = PyBytes::new(py, &target);
-                stamps.append((name, mode, ino, size, mtime, ctime, target))?;
-                links.append((name, stat, target))?;
-            }
-            Kind::Dir => dirs.append((name, stat))?,
-            Kind::Other => others.append(name)?,
         }
     }
-    Ok((stamps, files, dirs, links, others, problems).to_object(py))
+    let mut hasher = blake3::Hasher::new_keyed(key);
+    hasher.update(FINGERPRINT_DOMAIN);
+    hasher.update(&buf);
+    Some(*hasher.finalize().as_bytes())
+}
+
+/// One folder, listed and fingerprinted; its entries become Python objects only when asked
+/// for, so a folder the cache reuses whole costs no object per file.
+#[pyclass(module = "keepsake_native")]
+pub struct Listed {
+    entries: Vec<Entry>,
+    digest: Option<[u8; 32]>,
+}
+
+impl Listed {
+    /// How many entries the folder has (all kinds).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The names of the subfolders, in order.
+    pub fn dir_names(&self) -> impl Iterator<Item = &[u8]> {
+        self.entries.iter().filter_map(|e| match &e.outcome {
+            Ok((_, Kind::Dir)) => Some(e.name.as_slice()),
+            _ => None,
+        })
+    }
+}
+
+/// Lists and fingerprints a folder (no interpreter lock needed): a `Listed`, or the errno.
+pub fn list_listed(path: &Path, key: &[u8; 32]) -> Result<Listed, i32> {
+    list(path).map(|entries| {
+        let digest = fingerprint(key, &entries);
+        Listed { entries, digest }
+    })
+}
+
+#[pymethods]
+impl Listed {
+    /// The folder cache's fingerprint, or None if some entry could not be examined.
+    #[getter]
+    fn fingerprint(&self, py: Python) -> PyObject {
+        match &self.digest {
+            Some(d) => PyBytes::new(py, d).to_object(py),
+            None => py.None(),
+        }
+    }
+
+    /// How many symbolic links the folder holds.
+    #[getter]
+    fn link_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.outcome, Ok((_, Kind::Link(_)))))
+            .count()
+    }
+
+    /// `(name, stat_fields)` of the subfolders.
+    fn dirs(&self, py: Python) -> PyResult<PyObject> {
+        let out = PyList::empty(py);
+        for entry in &self.entries {
+            if let Ok((st, Kind::Dir)) = &entry.outcome {
+                out.append((PyBytes::new(py, &entry.name), PyTuple::new(py, st.iter())))?;
+            }
+        }
+        Ok(out.to_object(py))
+    }
+
+    /// `(name, stat_fields)` of the regular files.
+    fn files(&self, py: Python) -> PyResult<PyObject> {
+        let out = PyList::empty(py);
+        for entry in &self.entries {
+            if let Ok((st, Kind::File)) = &entry.outcome {
+                out.append((PyBytes::new(py, &entry.name), PyTuple::new(py, st.iter())))?;
+            }
+        }
+        Ok(out.to_object(py))
+    }
+
+    /// `(name, stat_fields, target)` of the symbolic links.
+    fn links(&self, py: Python) -> PyResult<PyObject> {
+        let out = PyList::empty(py);
+        for entry in &self.entries {
+            if let Ok((st, Kind::Link(target))) = &entry.outcome {
+                let name = PyBytes::new(py, &entry.name);
+                out.append((name, PyTuple::new(py, st.iter()), PyBytes::new(py, target)))?;
+            }
+        }
+        Ok(out.to_object(py))
+    }
+
+    /// Names of the entries that are neither files, folders nor links.
+    fn others(&self, py: Python) -> PyResult<PyObject> {
+        let out = PyList::empty(py);
+        for entry in &self.entries {
+            if let Ok((_, Kind::Other)) = &entry.outcome {
+                out.append(PyBytes::new(py, &entry.name))?;
+            }
+        }
+        Ok(out.to_object(py))
+    }
+
+    /// `(name, errno, "stat" or "readlink")` of the entries that could not be examined.
+    fn problems(&self, py: Python) -> PyResult<PyObject> {
+        let out = PyList::empty(py);
+        for entry in &self.entries {
+            if let Err((e, what)) = &entry.outcome {
+                out.append((PyBytes::new(py, &entry.name), *e, *what))?;
+            }
+        }
+        Ok(out.to_object(py))
+    }
+}
+
+/// Lists the folder at `path` (not following links in it), sorted as Python sorts the names,
+/// and fingerprints it with `key` (32 bytes), all without the interpreter lock. An errno if the
+/// folder cannot be listed, else a `Listed`. Names are OS bytes.
+#[pyfunction]
+pub fn list_folder(py: Python, path: PathBuf, key: &[u8]) -> PyResult<PyObject> {
+    let key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| pyo3::exceptions::PyValueError::new_err("the key must be 32 bytes"))?;
+    let listed = py.allow_threads(|| list_listed(&path, &key));
+    match listed {
+        Ok(listed) => Ok(Py::new(py, listed)?.to_object(py)),
+        Err(e) => Ok(e.to_object(py)),
+    }
 }

@@ -178,6 +178,7 @@ def test_first_backup_streams_large_files_on_the_lane_and_restores_them(
     def counting_init(self: EarlyReads, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         made.append(1)
         real_init(self, *args, **kwargs)
+        self._finder.join(10)  # the lane has found both before the walk (fast) reaches them
 
     monkeypatch.setattr(EarlyReads, "__init__", counting_init)
     repo = make_repo(tmp_path)

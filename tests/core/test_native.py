@@ -371,9 +371,12 @@ def test_native_listing_is_the_python_listing(
 
 
 def test_a_folder_that_cannot_be_listed_or_is_gone(kn: ModuleType, tmp_path: Path) -> None:
-    assert kn.list_dir(str(tmp_path / "gone")) == errno.ENOENT
+    key = bytes(32)
+    assert kn.list_folder(str(tmp_path / "gone"), key) == errno.ENOENT
     (tmp_path / "file").write_bytes(b"x")
-    assert kn.list_dir(str(tmp_path / "file")) == errno.ENOTDIR
+    assert kn.list_folder(str(tmp_path / "file"), key) == errno.ENOTDIR
+    with pytest.raises(ValueError):
+        kn.list_folder(str(tmp_path), b"short")
 
 
 def test_python_and_native_runs_reuse_each_others_folder_records(
@@ -381,22 +384,22 @@ def test_python_and_native_runs_reuse_each_others_folder_records(
 ) -> None:
     """The folder cache's fingerprints agree: a no-change run on either path after a backup on
     the other reads nothing again."""
-    from app.core import dirlist
     from app.core.backup import backup
+    from app.core.backupstate import RunState
     from tests.core.enginekit import make_repo
 
     kn = native_module()
     src = _odd_tree(tmp_path / "src")
     os.unlink(src / "fifo")
     repo = make_repo(tmp_path)  # its clock runs ahead: the files are old enough to be trusted
-    reused: list[object] = []
-    real_rows = dirlist.record_rows
+    reused: list[bytes] = []
+    real_keep = RunState.keep_record
 
-    def counting(rec):  # type: ignore[no-untyped-def]
-        reused.append(rec[0])
-        return real_rows(rec)
+    def counting(self: RunState, dir_key: bytes) -> None:
+        reused.append(dir_key)
+        real_keep(self, dir_key)
 
-    monkeypatch.setattr(dirlist, "record_rows", counting)
+    monkeypatch.setattr(RunState, "keep_record", counting)
 
     monkeypatch.setattr(native, "module", None)
     first = backup(repo, [src])
@@ -436,3 +439,102 @@ def test_a_stale_build_is_not_used_and_is_an_error_where_required(
     stale.FORMAT_VERSION = 2  # type: ignore[attr-defined]
     with pytest.raises(ImportError, match="format 2 instead of 1"):
         native._load()
+
+
+def _walk_order(root: Path) -> list[str]:
+    """Folders as the walker visits them: depth first, subfolders sorted as Python sorts."""
+    order = [str(root)]
+    subdirs = sorted(e.name for e in os.scandir(root) if e.is_dir(follow_symlinks=False))
+    for name in subdirs:
+        order.extend(_walk_order(root / name))
+    return order
+
+
+def _same_listing(a, b) -> None:  # type: ignore[no-untyped-def]
+    """The same entries and stats, but for access times (listing a folder may move its own)."""
+
+    def shape(listed):  # type: ignore[no-untyped-def]
+        def no_atime(fields: tuple[int, ...]) -> tuple[int, ...]:
+            return fields[:7] + fields[8:]
+
+        return (
+            listed.fingerprint,
+            listed.link_count,
+            [(name, no_atime(fields)) for name, fields in listed.dirs()],
+            [(name, no_atime(fields)) for name, fields in listed.files()],
+            [(name, no_atime(fields), target) for name, fields, target in listed.links()],
+            listed.others(),
+            listed.problems(),
+        )
+
+    assert shape(a) == shape(b)
+
+
+@pytest.mark.parametrize("window", [1, 3, 65536])
+def test_listing_ahead_gives_each_folder_as_listing_it_alone_would(
+    kn: ModuleType, tmp_path: Path, window: int
+) -> None:
+    """Taken in walk order, with a window too small for even a folder's subfolders: the same
+    listings (and fingerprints) as `list_folder`, and no wait that never ends."""
+    root = _odd_tree(tmp_path / "tree")
+    for i in range(12):
+        (root / f"wide{i:02}" / "x" / "y").mkdir(parents=True)
+        (root / f"wide{i:02}" / "x" / "y" / "f").write_bytes(b"%d" % i)
+    key = os.urandom(32)
+    order = _walk_order(root)
+    ahead = kn.list_ahead([str(root)], key, 3, window)
+    try:
+        for path in order:
+            _same_listing(ahead.take(path), kn.list_folder(path, key))
+    finally:
+        ahead.close()
+    assert len(order) == 4 + 12 * 3
+
+
+def test_listing_ahead_out_of_order_unknown_gone_and_closed_early(
+    kn: ModuleType, tmp_path: Path
+) -> None:
+    root = _odd_tree(tmp_path / "tree")
+    (tmp_path / "other").mkdir()
+    key = bytes(32)
+    ahead = kn.list_ahead([str(root), str(root / "sub")], key, 2, 64)  # overlapping roots
+    _same_listing(
+        ahead.take(str(root / "sub" / "deeper")), kn.list_folder(str(root / "sub" / "deeper"), key)
+    )
+    _same_listing(ahead.take(str(tmp_path / "other")), kn.list_folder(str(tmp_path / "other"), key))
+    assert ahead.take(str(tmp_path / "gone")) == errno.ENOENT
+    _same_listing(ahead.take(str(root)), kn.list_folder(str(root), key))
+    _same_listing(ahead.take(str(root / "sub")), kn.list_folder(str(root / "sub"), key))
+    _same_listing(ahead.take(str(root / "sub")), kn.list_folder(str(root / "sub"), key))  # again
+    ahead.close()  # with folders still queued and listed: the threads stop
+    ahead.close()
+    with pytest.raises(ValueError):
+        kn.list_ahead([str(root)], b"short", 1, 1)
+
+
+def test_a_full_scan_lists_through_the_native_lister_ahead(
+    kn: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every folder of a full scan is taken from it once, in walk order; an incremental run
+    does not start it."""
+    from app.core import dirlist
+    from app.core.backup import backup
+    from tests.core.enginekit import make_repo
+
+    src = _odd_tree(tmp_path / "src")
+    os.unlink(src / "fifo")
+    taken: list[str] = []
+    real_take = dirlist.Lister.take
+
+    def spy(self, ahead, path):  # type: ignore[no-untyped-def]
+        taken.append(path)
+        return real_take(self, ahead, path)
+
+    monkeypatch.setattr(dirlist.Lister, "take", spy)
+    repo = make_repo(tmp_path)
+    backup(repo, [src])
+    assert taken == _walk_order(src)
+    taken.clear()
+    (src / "sub" / "new.txt").write_text("new")
+    result = backup(repo, [src], changed_dirs=[src / "sub"])
+    assert result.incremental and taken == []
