@@ -127,7 +127,10 @@ class Lister:
         kn = native.module
         if kn is None or self._exclude is not None:
             return None
-        return kn.list_ahead(roots, self._subkeys.cache, AHEAD_THREADS, AHEAD_WINDOW)
+        try:
+            return kn.list_ahead(roots, self._subkeys.cache, AHEAD_THREADS, AHEAD_WINDOW)
+        except OSError:  # no thread could be started: the listing threads do it instead
+            return None
 
     def take(self, ahead: Any, path: str) -> Listing:
         """`list_dir`, the listing coming from `ahead`."""
