@@ -44,10 +44,9 @@ BATCH_DIRS = 32  # every folder with a file in flight keeps a dir fd open
 IN_FLIGHT = 3  # batches and large files downloading or being written at once (bounds memory)
 WRITERS = 2
 STREAM_WINDOW = 64  # chunks of a large file fetched at once, at most ...
-# ... and about this many bytes: with the windows ahead, per large file in flight, three such
-# windows are held sealed and opened; 4 MiB kept a full restore's peak ~15 MiB lower than 8 MiB,
-# at the same speed (bench/README.md, ninth session).
-STREAM_BYTES = 4 * 1024 * 1024
+# ... and about this many bytes. 4 MiB windows made a full restore peak ~15 MiB lower but cost
+# it 5-10 % in the benchmark (twice the requests; bench/README.md, ninth session).
+STREAM_BYTES = 8 * 1024 * 1024
 STREAM_AHEAD = 2  # windows of a large file downloading while one is written
 TRIM_AFTER = 32 * 1024 * 1024  # restored bytes between handing free memory back (see heap.py)
 
