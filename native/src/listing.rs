@@ -215,6 +215,19 @@ impl Listed {
         self.entries.len()
     }
 
+    /// `(name, stat_fields)` of the entries of the kinds wanted, in order.
+    fn named_stats(&self, py: Python, wanted: fn(&Kind) -> bool) -> PyResult<PyObject> {
+        let out = PyList::empty(py);
+        for entry in &self.entries {
+            if let Ok((st, kind)) = &entry.outcome {
+                if wanted(kind) {
+                    out.append((PyBytes::new(py, &entry.name), PyTuple::new(py, st.iter())))?;
+                }
+            }
+        }
+        Ok(out.to_object(py))
+    }
+
     /// The names of the subfolders, in order.
     pub fn dir_names(&self) -> impl Iterator<Item = &[u8]> {
         self.entries.iter().filter_map(|e| match &e.outcome {
@@ -254,24 +267,12 @@ impl Listed {
 
     /// `(name, stat_fields)` of the subfolders.
     fn dirs(&self, py: Python) -> PyResult<PyObject> {
-        let out = PyList::empty(py);
-        for entry in &self.entries {
-            if let Ok((st, Kind::Dir)) = &entry.outcome {
-                out.append((PyBytes::new(py, &entry.name), PyTuple::new(py, st.iter())))?;
-            }
-        }
-        Ok(out.to_object(py))
+        self.named_stats(py, |kind| matches!(kind, Kind::Dir))
     }
 
     /// `(name, stat_fields)` of the regular files.
     fn files(&self, py: Python) -> PyResult<PyObject> {
-        let out = PyList::empty(py);
-        for entry in &self.entries {
-            if let Ok((st, Kind::File)) = &entry.outcome {
-                out.append((PyBytes::new(py, &entry.name), PyTuple::new(py, st.iter())))?;
-            }
-        }
-        Ok(out.to_object(py))
+        self.named_stats(py, |kind| matches!(kind, Kind::File))
     }
 
     /// `(name, stat_fields, target)` of the symbolic links.

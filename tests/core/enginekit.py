@@ -7,7 +7,10 @@ import stat
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from app.core.backup_commit import commit_snapshot
+from app.core.backupstate import RunState
 from app.core.clock import SystemClock
 from app.core.index import BlobLocation, Index
 from app.core.keys import Subkeys, chunk_id, derive_subkeys, generate_master_key
@@ -129,3 +132,32 @@ def commit_trees(
 def subtree_tree(repo: Repository, node: Node) -> Tree:
     assert node.type is NodeType.DIR and node.subtree is not None
     return repo.read_tree(node.subtree)
+
+
+def referenced(repo: Repository) -> set[bytes]:
+    """Every blob id the latest snapshot references."""
+    snap = repo.latest()
+    assert snap is not None
+    refs: set[bytes] = set()
+    stack = [snap.record.root]
+    while stack:
+        tree_id = stack.pop()
+        refs.add(tree_id)
+        for node in repo.read_tree(tree_id).nodes:
+            refs.update(node.chunks)
+            if node.subtree is not None:
+                stack.append(node.subtree)
+    return refs
+
+
+def records_reused_whole(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Collects the keys of folder records backups reuse whole (tree and all) from now on."""
+    kept: list[bytes] = []
+    real = RunState.keep_record
+
+    def spy(self: RunState, dir_key: bytes) -> None:
+        kept.append(dir_key)
+        real(self, dir_key)
+
+    monkeypatch.setattr(RunState, "keep_record", spy)
+    return kept

@@ -24,7 +24,7 @@ from app.core.dirlist import Lister, Listing
 from app.core.indexhistory import LIVE_SNAPSHOT
 from app.core.repository import Repository
 from app.core.tree import NodeType
-from tests.core.enginekit import make_repo, write
+from tests.core.enginekit import make_repo, referenced, write
 
 OLD = 1_600_000_000_000_000_000
 Entry = tuple[object, ...]
@@ -98,22 +98,6 @@ def root_and_counts(repo: Repository) -> tuple[bytes, dict[str, int]]:
     snap = repo.latest()
     assert snap is not None
     return snap.record.root, dict(snap.record.counts)
-
-
-def referenced(repo: Repository) -> set[bytes]:
-    """Every blob id the latest snapshot references."""
-    snap = repo.latest()
-    assert snap is not None
-    refs: set[bytes] = set()
-    stack = [snap.record.root]
-    while stack:
-        tree_id = stack.pop()
-        refs.add(tree_id)
-        for node in repo.read_tree(tree_id).nodes:
-            refs.update(node.chunks)
-            if node.subtree is not None:
-                stack.append(node.subtree)
-    return refs
 
 
 def assert_live(repo: Repository) -> None:

@@ -18,13 +18,12 @@ from pathlib import Path
 import pytest
 
 from app.core.backup import backup
-from app.core.backupstate import RunState
 from app.core.errors import KeepsakeError
 from app.core.index import Index
 from app.core.indexdb import SCHEMA_VERSION
 from app.core.repository import Repository
 from app.core.restore import restore
-from tests.core.enginekit import describe, make_repo, write
+from tests.core.enginekit import describe, make_repo, records_reused_whole, referenced, write
 
 OLD = 1_600_000_000_000_000_000
 
@@ -44,33 +43,10 @@ def _folders(root: Path) -> int:
     return sum(1 for _ in os.walk(root))
 
 
-def _reused_whole(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    kept: list[bytes] = []
-    real = RunState.keep_record
-
-    def spy(self: RunState, dir_key: bytes) -> None:
-        kept.append(dir_key)
-        real(self, dir_key)
-
-    monkeypatch.setattr(RunState, "keep_record", spy)
-    return kept
-
-
 def _recounted(repo: Repository) -> dict[str, int]:
     """Per pack, how many distinct blobs the latest snapshot references, walked from its root."""
-    snap = repo.latest()
-    assert snap is not None
-    blobs: set[bytes] = set()
-    stack = [snap.record.root]
-    while stack:
-        tree_id = stack.pop()
-        blobs.add(tree_id)
-        for node in repo.read_tree(tree_id).nodes:
-            blobs.update(node.chunks)
-            if node.subtree is not None:
-                stack.append(node.subtree)
     per_pack: Counter[str] = Counter()
-    for blob in blobs:
+    for blob in referenced(repo):
         location = repo.index.lookup(blob)
         assert location is not None
         per_pack[location.pack_id] += 1
@@ -88,7 +64,7 @@ def test_a_change_deep_down_gives_its_ancestors_new_trees_and_records(
     repo = make_repo(tmp_path)
     backup(repo, [src])
     backup(repo, [src])  # every folder recorded now
-    kept = _reused_whole(monkeypatch)
+    kept = records_reused_whole(monkeypatch)
 
     write(src / "alpha" / "two" / "f1.txt", "changed", mtime=OLD + 100)
     changed = backup(repo, [src])

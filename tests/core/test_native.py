@@ -385,21 +385,13 @@ def test_python_and_native_runs_reuse_each_others_folder_records(
     """The folder cache's fingerprints agree: a no-change run on either path after a backup on
     the other reads nothing again."""
     from app.core.backup import backup
-    from app.core.backupstate import RunState
-    from tests.core.enginekit import make_repo
+    from tests.core.enginekit import make_repo, records_reused_whole
 
     kn = native_module()
     src = _odd_tree(tmp_path / "src")
     os.unlink(src / "fifo")
     repo = make_repo(tmp_path)  # its clock runs ahead: the files are old enough to be trusted
-    reused: list[bytes] = []
-    real_keep = RunState.keep_record
-
-    def counting(self: RunState, dir_key: bytes) -> None:
-        reused.append(dir_key)
-        real_keep(self, dir_key)
-
-    monkeypatch.setattr(RunState, "keep_record", counting)
+    reused = records_reused_whole(monkeypatch)
 
     monkeypatch.setattr(native, "module", None)
     first = backup(repo, [src])
