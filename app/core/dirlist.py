@@ -231,8 +231,8 @@ class Lister:
         listing.reused, listing.reused_bytes = int(summary[2]), int(summary[3])
 
     def _chunks_stored(self, dir_key: bytes) -> bool:
-        """Every chunk the folder's record names is still safely stored (looked up one by one
-        only when some pack of the last commit is ageing out)."""
+        """Every chunk the folder's record names is still safely stored (looked up only when
+        some pack of the last commit is ageing out)."""
         whole = self._index.dir_record(dir_key)
         if whole is None:
             return False

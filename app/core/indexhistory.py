@@ -73,8 +73,8 @@ class IndexHistory(IndexDB):
             )
 
     def stage_records(self, dir_keys: Sequence[bytes]) -> None:
-        """Stage what folder records the run reused as they are stand for: their files-cache
-        keys, chunk ids and tree ids. The scan leaves this to the commit (see `dircache`), which
+        """Stage, for the folder records the run reused as they are, what they stand for: their
+        files-cache keys, chunk ids and tree ids. The scan leaves this to the commit (see `dircache`), which
         does it unless the new snapshot is the very one before. A record that is not there
         (it cannot be: records change only at a commit) stops the commit: its references would
         be missing from the live set."""
