@@ -51,6 +51,10 @@ class PackStore(Protocol):
     def get_pack(self, pack_id: str, start: int = 0, length: int | None = None) -> bytes:
         """Read a pack or a byte range of it. Raises ObjectMissing when absent."""
 
+    def get_pack_ranges(self, ranges: Sequence[tuple[str, int, int]]) -> bytes:
+        """Byte ranges (pack id, start, length, each inside its pack) of one or more packs,
+        back to back in the order asked for; raises as `get_pack` would for any of them."""
+
     def pack_size(self, pack_id: str) -> int | None:
         """Size in bytes, or None when the pack does not exist."""
 

@@ -31,6 +31,9 @@ from app.core.sealing import BlobType, id_size, open_blob
 MAX_GAP = 256 * 1024  # read through gaps this small rather than issue another request
 # Fewer, bigger requests win (each costs the service a few ms), as far as memory allows.
 MAX_RANGE = 8 * 1024 * 1024
+# Ranges of one call (a batch's, a window's) in other packs or past a gap travel together in
+# one request of up to this many bytes.
+MAX_REQUEST = 16 * 1024 * 1024
 # The most a blob may inflate to: a file chunk is at most the chunker's maximum; folder listings
 # and the rest are not chunked, so they get a generous bound against decompression bombs.
 MAX_PLAINTEXT = {BlobType.DATA: chunker.MAX_SIZE}
@@ -67,6 +70,7 @@ class ChunkFetcher:
         blob_type: BlobType = BlobType.DATA,
         max_gap: int = MAX_GAP,
         max_range: int = MAX_RANGE,
+        max_request: int = MAX_REQUEST,
         keep_bytes: int = 0,
     ) -> None:
         self._repo = repo
@@ -74,6 +78,7 @@ class ChunkFetcher:
         self._type = blob_type
         self._max_gap = max_gap
         self._max_range = max_range
+        self._max_request = max_request
         self._kept = _KeptRanges(keep_bytes)
 
     def locate(self, ids: Iterable[bytes]) -> tuple[dict[bytes, BlobLocation], Errors]:
@@ -111,33 +116,65 @@ class ChunkFetcher:
                 kept.append((loc, data))
             else:
                 by_pack[loc.pack_id].append(loc)
-        futures = [
-            self._pool.submit(self._read_range, group)
+        groups = [
+            group
             for locs in by_pack.values()
             for group in coalesce(locs, self._max_gap, self._max_range)
+        ]
+        futures = [
+            self._pool.submit(self._read_ranges, together)
+            for together in bundle(groups, self._max_request)
         ]
         if kept:
             futures.append(self._pool.submit(self._open_kept, kept))
         return Pending(done, futures)
 
-    def _read_range(self, group: list[BlobLocation]) -> Fetched:
-        pack = group[0].pack_id
-        start = group[0].offset
-        length = group[-1].offset + group[-1].length - start
+    def _read_ranges(self, groups: list[list[BlobLocation]]) -> Fetched:
+        """Several ranges in one request; if that fails, each on its own, so that a missing
+        pack fails only its own blobs."""
+        if len(groups) == 1:
+            return self._read_range(groups[0])
+        spans = [_span(group) for group in groups]
         try:
-            data = memoryview(self._repo.packs.get_pack(pack, start, length))
+            data = self._repo.packs.get_pack_ranges(spans)
+            if len(data) != sum(length for _, _, length in spans):
+                raise IntegrityError("packs", "a read came back short")
+        except KeepsakeError:
+            fetched: Fetched = {}
+            for group in groups:
+                fetched.update(self._read_range(group))
+            return fetched
+        view = memoryview(data)
+        base = 0
+        placed: list[tuple[BlobLocation, int]] = []  # each blob and where it starts in `data`
+        for group, (pack, start, length) in zip(groups, spans, strict=True):
+            self._kept.add(pack, start, view[base : base + length])
+            placed.extend((loc, base + loc.offset - start) for loc in group)
+            base += length
+        return self._open_all(data, placed)
+
+    def _read_range(self, group: list[BlobLocation]) -> Fetched:
+        pack, start, length = _span(group)
+        try:
+            data = self._repo.packs.get_pack(pack, start, length)
         except KeepsakeError as exc:
             return {loc.blob_id: exc for loc in group}
-        self._kept.add(pack, start, data)
+        self._kept.add(pack, start, memoryview(data))
+        return self._open_all(data, [(loc, loc.offset - start) for loc in group])
+
+    def _open_all(self, data: bytes, placed: list[tuple[BlobLocation, int]]) -> Fetched:
+        """Each blob of `data`, which starts at the given offset (a short read fails only the
+        blobs it cut off)."""
         kn = native.module
-        if kn is not None and isinstance(data.obj, bytes) and len(data) == len(data.obj):
-            return self._open_native(kn, group, data.obj, start)
-        return {loc.blob_id: self._open(loc, data[loc.offset - start :]) for loc in group}
+        if kn is not None and isinstance(data, bytes):
+            return self._open_native(kn, placed, data)
+        view = memoryview(data)
+        return {loc.blob_id: self._open(loc, view[at:]) for loc, at in placed}
 
     def _open_native(
-        self, kn: ModuleType, group: list[BlobLocation], data: bytes, start: int
+        self, kn: ModuleType, placed: list[tuple[BlobLocation, int]], data: bytes
     ) -> Fetched:
-        """`_open` for a whole range in one native call that releases the interpreter lock."""
+        """`_open` for many blobs in one native call that releases the interpreter lock."""
         type_key, hash_key = _keys(self._repo.subkeys, self._type)
         opened = kn.open_many(
             type_key,
@@ -146,14 +183,14 @@ class ChunkFetcher:
             self._type.name.lower(),
             id_size(self._type),
             data,
-            [(loc.offset - start, loc.length, loc.blob_id) for loc in group],
+            [(at, loc.length, loc.blob_id) for loc, at in placed],
             MAX_PLAINTEXT.get(self._type, MAX_OTHER_PLAINTEXT),
         )
         return {
             loc.blob_id: got
             if isinstance(got, bytes)
             else IntegrityError(f"pack {loc.pack_id}", got)
-            for loc, got in zip(group, opened, strict=True)
+            for (loc, _), got in zip(placed, opened, strict=True)
         }
 
     def _open_kept(self, kept: list[tuple[BlobLocation, memoryview]]) -> Fetched:
@@ -201,6 +238,28 @@ def coalesce(locs: list[BlobLocation], max_gap: int, max_range: int) -> list[lis
     return groups
 
 
+def bundle(groups: list[list[BlobLocation]], max_request: int) -> list[list[list[BlobLocation]]]:
+    """Ranges to send together: in order, up to `max_request` bytes a request (a range larger
+    than that goes alone)."""
+    bundles: list[list[list[BlobLocation]]] = []
+    size = 0
+    for group in groups:
+        length = _span(group)[2]
+        if bundles and size + length <= max_request:
+            bundles[-1].append(group)
+            size += length
+        else:
+            bundles.append([group])
+            size = length
+    return bundles
+
+
+def _span(group: list[BlobLocation]) -> tuple[str, int, int]:
+    """(pack, start, length) of the one read that covers a coalesced group."""
+    start = group[0].offset
+    return group[0].pack_id, start, group[-1].offset + group[-1].length - start
+
+
 class _KeptRanges:
     """Raw bytes of recently read ranges, up to a byte budget (oldest dropped first).
 
@@ -218,6 +277,8 @@ class _KeptRanges:
     def add(self, pack: str, start: int, data: memoryview) -> None:
         if self._budget <= 0 or len(data) > self._budget:
             return
+        if isinstance(data.obj, bytes) and len(data.obj) > len(data):
+            data = memoryview(bytes(data))  # a slice would keep its request's whole buffer
         with self._lock:
             self._drop(pack, start)
             self._by_pack[pack][start] = data

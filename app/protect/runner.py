@@ -20,7 +20,7 @@ from app.core.errors import KeepsakeError, Retryable, SubscriptionLocked
 from app.core.progress import Cancelled, CancelToken, Events
 from app.profile import Profile
 from app.protect.planner import OutcomeKind, RunRequest
-from app.storage.backend import Backend, Body, as_body
+from app.storage.backend import Backend, Body, Ranges, as_body
 from app.storage.throttle import Throttled, TokenBucket
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,9 @@ class _Abortable:
 
     def get(self, name: str, start: int = 0, length: int | None = None) -> bytes:
         return self.inner.get(name, start, length)
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        return self.inner.get_ranges(ranges)
 
     def size(self, name: str) -> int | None:
         return self.inner.size(name)

@@ -160,6 +160,14 @@ def check_range(start: int, length: int | None) -> None:
         raise ValueError(f"invalid byte range start={start} length={length}")
 
 
+Ranges = Sequence[tuple[str, int, int]]  # (name, start, length), each inside its object
+
+
+def get_each(backend: Backend, ranges: Ranges) -> bytes:
+    """`get_ranges` for a backend where one call per range costs nothing extra."""
+    return b"".join(backend.get(name, start, length) for name, start, length in ranges)
+
+
 class Backend(Protocol):
     """Where named opaque objects live. Names are checked by `check_name`."""
 
@@ -170,6 +178,14 @@ class Backend(Protocol):
         """Read an object or a byte range of it (shorter at the object's end).
 
         Raises ObjectMissing when absent, Permanent when `start` lies past the end.
+        """
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        """Several byte ranges at once (of one object or of many), back to back in the order
+        asked for: one buffer, so a caller can open what it holds without copying it apart.
+
+        Raises as `get` would for any of them; a range reaching past its object's end raises
+        Permanent or comes back short.
         """
 
     def size(self, name: str) -> int | None:

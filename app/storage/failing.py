@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from app.storage.backend import Backend, Body
+from app.storage.backend import Backend, Body, Ranges, get_each
 
 T = TypeVar("T")
 
@@ -89,6 +89,10 @@ class Failing:
 
     def get(self, name: str, start: int = 0, length: int | None = None) -> bytes:
         return self._call("get", name, lambda: self._backend.get(name, start, length))
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        """One `get` per range, so rules and `calls` see each."""
+        return get_each(self, ranges)
 
     def size(self, name: str) -> int | None:
         return self._call("size", name, lambda: self._backend.size(name))

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from app.storage.backend import Backend, Body
+from app.storage.backend import Backend, Body, Ranges
 
 T = TypeVar("T")
 
@@ -30,6 +30,9 @@ class ConcurrencyLimited:
 
     def get(self, name: str, start: int = 0, length: int | None = None) -> bytes:
         return self._call(lambda: self._backend.get(name, start, length))
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        return self._call(lambda: self._backend.get_ranges(ranges))
 
     def size(self, name: str) -> int | None:
         return self._call(lambda: self._backend.size(name))

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from app.core.errors import ObjectMissing, Permanent
-from app.storage.backend import Body, as_body, check_name, check_range
+from app.storage.backend import Body, Ranges, as_body, check_name, check_range, get_each
 
 _TEMP_PREFIX = ".tmp-"  # check_name refuses leading dots, so no object can be mistaken for one
 
@@ -65,6 +65,9 @@ class LocalDirBackend:
                 return f.read() if length is None else f.read(length)
         except (FileNotFoundError, NotADirectoryError):
             raise ObjectMissing(name) from None
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        return get_each(self, ranges)
 
     def size(self, name: str) -> int | None:
         try:

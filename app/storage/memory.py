@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from app.core.errors import ObjectMissing, Permanent
-from app.storage.backend import Body, as_body, check_name, check_range
+from app.storage.backend import Body, Ranges, as_body, check_name, check_range, get_each
 
 
 class MemoryBackend:
@@ -32,6 +32,9 @@ class MemoryBackend:
             raise Permanent(f"range starting at {start} lies past the end of {name}")
         end = len(content) if length is None else start + length
         return content[start:end]
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        return get_each(self, ranges)
 
     def size(self, name: str) -> int | None:
         check_name(name)

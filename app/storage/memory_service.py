@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -173,6 +173,9 @@ class MemoryService:
             return pack.data[start : None if length is None else start + length]
 
         return self._op("get_pack", run)
+
+    def get_pack_ranges(self, ranges: Sequence[tuple[str, int, int]]) -> bytes:
+        return b"".join(self.get_pack(pack_id, start, length) for pack_id, start, length in ranges)
 
     def pack_size(self, pack_id: str) -> int | None:
         def run() -> int | None:

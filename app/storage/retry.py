@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from app.core.errors import Retryable
-from app.storage.backend import Backend, Body
+from app.storage.backend import Backend, Body, Ranges
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,9 @@ class Retrying:
 
     def get(self, name: str, start: int = 0, length: int | None = None) -> bytes:
         return self._call(lambda: self._backend.get(name, start, length), f"get {name}")
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        return self._call(lambda: self._backend.get_ranges(ranges), f"get {len(ranges)} ranges")
 
     def size(self, name: str) -> int | None:
         return self._call(lambda: self._backend.size(name), f"size {name}")

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from app.storage.backend import DEFAULT_PIECE, Backend, Body, as_body
+from app.storage.backend import DEFAULT_PIECE, Backend, Body, Ranges, as_body
 
 # The bucket holds at most this much time's worth of bytes: it absorbs sleep overshoot (coarse
 # timers on Windows) without letting a burst exceed a few percent of a 10 s window.
@@ -117,6 +117,9 @@ class Throttled:
 
     def get(self, name: str, start: int = 0, length: int | None = None) -> bytes:
         return self._backend.get(name, start, length)
+
+    def get_ranges(self, ranges: Ranges) -> bytes:
+        return self._backend.get_ranges(ranges)
 
     def size(self, name: str) -> int | None:
         return self._backend.size(name)

@@ -235,7 +235,7 @@ fn open_one(
     id_size: usize,
     sealed: &[u8],
     max_size: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<(Vec<u8>, usize), String> {
     if blob_id.len() != id_size || blob_id.len() > 32 {
         return Err(format!("malformed {type_name} id"));
     }
@@ -264,17 +264,19 @@ fn open_one(
         .map_err(|_| TAMPERED.to_string())?;
     let plaintext = match opened[0] {
         CODEC_RAW => {
+            // The plaintext follows the codec byte; it stays where it is (`remove(0)` would
+            // move all of it) and is copied once, into its Python object.
             let n = opened.len();
             body.truncate(n);
-            body.remove(0);
-            body
+            (body, 1)
         }
-        CODEC_ZSTD => decompress(&opened[1..], max_size)?,
+        CODEC_ZSTD => (decompress(&opened[1..], max_size)?, 0),
         codec => return Err(format!("unknown codec {codec}")),
     };
     if let Some(hash_key) = hash_key {
         // blake3::Hash compares in constant time.
-        if blake3::keyed_hash(hash_key, &plaintext) != blake3::Hash::from(array32(blob_id)) {
+        let hash = blake3::keyed_hash(hash_key, &plaintext.0[plaintext.1..]);
+        if hash != blake3::Hash::from(array32(blob_id)) {
             return Err("content does not match its id".into());
         }
     }
@@ -313,7 +315,7 @@ pub fn open_many(
     if hash_key.is_some() && id_size != 32 {
         return Err(PyValueError::new_err("ids that are hashes are 32 bytes"));
     }
-    let opened: Vec<Result<Vec<u8>, String>> = py.allow_threads(|| {
+    let opened: Vec<Result<(Vec<u8>, usize), String>> = py.allow_threads(|| {
         items
             .iter()
             .map(|&(offset, length, id)| match offset.checked_add(length) {
@@ -334,7 +336,7 @@ pub fn open_many(
     Ok(opened
         .into_iter()
         .map(|r| match r {
-            Ok(plain) => PyBytes::new(py, &plain).to_object(py),
+            Ok((plain, start)) => PyBytes::new(py, &plain[start..]).to_object(py),
             Err(why) => why.to_object(py),
         })
         .collect())

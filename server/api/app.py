@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.types import Receive, Scope, Send
 
 from server import __version__
 from server.domain.uploads import MAX_PACK_BYTES
@@ -25,10 +26,12 @@ from . import (
     routes_history,
     routes_packs,
     routes_privacy,
+    routes_reads,
     routes_updates,
 )
 from .context import Context
 from .errors import install_error_handlers
+from .packreads import PackReads
 from .requestlog import RequestLog
 from .schemas import ErrorOut
 
@@ -44,9 +47,28 @@ PUBLIC = {
 }
 
 
+class KeepsakeAPI(FastAPI):
+    """The application, with a lane of its own for successful pack reads (`PackReads`)."""
+
+    pack_reads: PackReads | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.pack_reads is not None and self.pack_reads.handles(scope):
+            await self.pack_reads(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def full(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Every layer and route, for whatever the lane leaves to them."""
+        await super().__call__(scope, receive, send)
+
+
 def create_app(
-    context: Context, scheduler: Scheduler | None = None, request_log: bool = True
-) -> FastAPI:
+    context: Context,
+    scheduler: Scheduler | None = None,
+    request_log: bool = True,
+    pack_reads: bool = True,
+) -> KeepsakeAPI:
     """The service. `scheduler` (the maintenance jobs) runs while the app is served."""
 
     @asynccontextmanager
@@ -59,7 +81,7 @@ def create_app(
             if scheduler is not None:
                 scheduler.stop()
 
-    app = FastAPI(
+    app = KeepsakeAPI(
         title="Keepsake backup service",
         version=__version__,
         docs_url=None,
@@ -74,6 +96,7 @@ def create_app(
     # Routes are matched in order: the packs' ranged reads (hundreds per restore) come first.
     for module in (
         routes_packs,
+        routes_reads,
         routes_history,
         health,
         routes_accounts,
@@ -83,6 +106,8 @@ def create_app(
     ):
         app.include_router(module.router)
     _document_common_errors(app)
+    if pack_reads:
+        app.pack_reads = PackReads(context, app.full, log=request_log)
     return app
 
 

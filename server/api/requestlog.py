@@ -22,11 +22,12 @@ log = logging.getLogger("keepsake.server.requests")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _QUIET = {"/healthz"}
+REQUEST_ID_HEADER = b"x-request-id"
 
 
-def _incoming_id(scope: Scope) -> str | None:
+def incoming_id(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
-        if name == b"x-request-id":
+        if name == REQUEST_ID_HEADER:
             text = value.decode("latin-1")
             return text if _REQUEST_ID.fullmatch(text) else None
     return None
@@ -48,7 +49,7 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_id(scope) or secrets.token_hex(8)
+        request_id = incoming_id(scope) or secrets.token_hex(8)
         token = logs.request_id.set(request_id)
         started = time.perf_counter()
         status = 500  # if the app fails before answering, the server answers 500
@@ -58,7 +59,7 @@ class RequestLog:
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 headers = list(message.get("headers", ()))
-                headers.append((b"x-request-id", request_id.encode("ascii")))
+                headers.append((REQUEST_ID_HEADER, request_id.encode("ascii")))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -67,13 +68,18 @@ class RequestLog:
         finally:
             route = route_template(scope)
             if self.enabled and (route not in _QUIET or status != 200):
-                log.info(
-                    "request",
-                    extra={
-                        "method": scope.get("method", ""),
-                        "route": route,
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    },
-                )
+                log_request(scope.get("method", ""), route, status, started)
             logs.request_id.reset(token)
+
+
+def log_request(method: str, route: str, status: int, started: float) -> None:
+    """The request's line; `started` is its `time.perf_counter()` at arrival."""
+    log.info(
+        "request",
+        extra={
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )

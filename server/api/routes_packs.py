@@ -27,6 +27,7 @@ router = APIRouter()
 T = TypeVar("T")
 
 OCTETS = "application/octet-stream"
+PACK_ROUTE = "/v1/sets/{set_id}/packs/{pack_id}"
 BINARY = {"type": "string", "format": "binary"}
 FEED_BYTES = 1024 * 1024  # body bytes handed to a worker thread at a time (hash + write)
 # Upload bodies are hashed and written on threads of their own, at most this many at a time, so
@@ -72,7 +73,7 @@ def list_sets(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str
 
 
 @router.put(
-    "/v1/sets/{set_id}/packs/{pack_id}",
+    PACK_ROUTE,
     responses={
         **schemas.answers(s200=schemas.PutPackOut, s201=schemas.PutPackOut),
         **errors(409, 413),
@@ -138,13 +139,13 @@ async def put_pack(
 
 
 @router.head(
-    "/v1/sets/{set_id}/packs/{pack_id}",
+    PACK_ROUTE,
     operation_id="head_pack",
     response_class=Response,
     responses={200: {"description": "the pack exists; its size and checksum in the headers"}},
 )
 def head_pack(set_id: str, pack_id: str, token: BearerToken, context: ContextDep) -> Response:
-    _key, size, sha256 = _locate(context, token, set_id, pack_id)
+    _key, size, sha256 = locate(context, token, set_id, pack_id)
     return Response(
         status_code=200,
         headers={
@@ -157,7 +158,7 @@ def head_pack(set_id: str, pack_id: str, token: BearerToken, context: ContextDep
 
 
 @router.get(  # HEAD has its own route
-    "/v1/sets/{set_id}/packs/{pack_id}",
+    PACK_ROUTE,
     response_class=Response,
     responses={
         200: {"content": {OCTETS: {"schema": BINARY}}},
@@ -179,7 +180,7 @@ def head_pack(set_id: str, pack_id: str, token: BearerToken, context: ContextDep
 def get_pack(
     set_id: str, pack_id: str, request: Request, token: BearerToken, context: ContextDep
 ) -> Response:
-    key, size, sha256 = _locate(context, token, set_id, pack_id)
+    key, size, sha256 = locate(context, token, set_id, pack_id)
     wanted = parse_range(request.headers.get("range"), size)
     try:
         if wanted is None:
@@ -222,7 +223,7 @@ def list_packs(
         ]
 
 
-def _locate(context: Context, token: str, set_id: str, pack_id: str) -> tuple[str, int, str]:
+def locate(context: Context, token: str, set_id: str, pack_id: str) -> tuple[str, int, str]:
     """The object key, size and checksum of a pack the token's owner may read. A restore sends
     hundreds of these reads, so the token, the subscription and the pack are checked in one
     session on one worker thread (not a dependency's thread and session, then the route's)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorOut(BaseModel):
@@ -194,3 +194,13 @@ def answers(**models: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for the error statuses a route may answer, all in the `ErrorOut` shape."""
     return {status: {"model": ErrorOut} for status in statuses}
+
+
+class RangeIn(BaseModel):
+    pack_id: str
+    start: int = Field(ge=0)
+    length: int = Field(ge=1)
+
+
+class ReadsIn(BaseModel):
+    ranges: list[RangeIn]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
@@ -70,6 +71,33 @@ def stored_pack(
         find_set(session, account_id, set_id)  # raises when it is the set that is missing
         raise NotFound("no such pack")
     return str(row[0]), int(row[1]), str(row[2])
+
+
+_PACKS_OF = (
+    select(Pack.pack_id, Pack.object_key, Pack.size)
+    .join(BackupSet, Pack.set_pk == BackupSet.pk)
+    .where(
+        BackupSet.account_id == bindparam("account_id"),
+        BackupSet.set_id == bindparam("set_id"),
+        Pack.pack_id.in_(bindparam("pack_ids", expanding=True)),
+    )
+)
+
+
+def stored_packs(
+    session: Session, account_id: str, set_id: str, pack_ids: Collection[str]
+) -> dict[str, tuple[str, int]]:
+    """(object key, size) of each of the account's packs, by id, in one query; 404 when one of
+    them is not (or when the set is missing)."""
+    found: dict[str, tuple[str, int]] = {}
+    if ids.is_id(set_id) and all(ids.is_id(p) for p in pack_ids):
+        params = {"account_id": account_id, "set_id": set_id, "pack_ids": list(pack_ids)}
+        found = {str(r[0]): (str(r[1]), int(r[2])) for r in session.execute(_PACKS_OF, params)}
+    if not pack_ids or any(p not in found for p in pack_ids):
+        find_set(session, account_id, set_id)  # raises when it is the set that is missing
+        if pack_ids:
+            raise NotFound("no such pack")
+    return found
 
 
 def ensure_set(session: Session, account_id: str, set_id: str, now: datetime) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from app.core.ports import PackBytes
 from app.core.progress import Cancelled, CancelToken
 from app.core.repository import Repository
 from app.core.restore import restore
-from app.core.restore_fetch import _KeptRanges, coalesce
+from app.core.restore_fetch import _KeptRanges, bundle, coalesce
 from app.core.safepath import TEMP_PREFIX
 from app.core.sealing import BlobType
 from app.storage.memory_service import MemoryService
@@ -33,15 +34,27 @@ OLD = 1_500_000_000_000_000_000
 
 
 class CountingPacks:
-    """The service's packs, counting reads; `cut` drops that many bytes off every data read."""
+    """The service's packs, counting reads (`reads`, one per range) and requests (`requests`,
+    how many ranges each asked for); `cut` drops that many bytes off every data read."""
 
     def __init__(self, service: MemoryService, cut: int = 0) -> None:
         self.service = service
         self.reads: list[tuple[str, int, int | None]] = []
+        self.requests: list[int] = []
         self.cut = cut
         self._lock = threading.Lock()
 
     def get_pack(self, pack_id: str, start: int = 0, length: int | None = None) -> bytes:
+        with self._lock:
+            self.requests.append(1)
+        return self._read(pack_id, start, length)
+
+    def get_pack_ranges(self, ranges: Sequence[tuple[str, int, int]]) -> bytes:
+        with self._lock:
+            self.requests.append(len(ranges))
+        return b"".join(self._read(pack, start, length) for pack, start, length in ranges)
+
+    def _read(self, pack_id: str, start: int, length: int | None) -> bytes:
         with self._lock:
             self.reads.append((pack_id, start, length))
         data = self.service.get_pack(pack_id, start, length)
@@ -139,13 +152,19 @@ def test_missing_pack_fails_only_its_files(tmp_path: Path) -> None:
     backup(repo, [src])
     lost = location(repo, "docs/old/f000.bin").pack_id
     assert lost != location(repo, "docs/new/f000.bin").pack_id
+    view, packs = fresh_view(repo)
+    assert restore(view, view.resolve(None), [], tmp_path / "all").failures == []
+    # One batch, two packs: one request for both (and one for the folders).
+    assert sorted(packs.requests)[-1] == 2 and len(packs.requests) < len(packs.reads)
     service_of(repo).lose_pack(lost)
+    view, packs = fresh_view(repo)
 
-    result = restore(repo, repo.resolve(None), [], tmp_path / "out")
+    result = restore(view, view.resolve(None), [], tmp_path / "out")
 
     assert sorted(p for p, _ in result.failures) == [f"docs/old/{n}" for n in sorted(first)]
     assert all(f"pack {lost} is missing" in reason for _, reason in result.failures)
     assert restored(tmp_path / "out") == {f"docs/new/{k}": v for k, v in second.items()}
+    assert 2 in packs.requests, "the batch was first asked for in one request"
 
 
 def test_many_folders_are_loaded_with_few_requests(tmp_path: Path) -> None:
@@ -365,6 +384,26 @@ def test_coalesce_reads_through_small_gaps_and_caps_reads() -> None:
     groups = coalesce(list(reversed(locs)), max_gap=100, max_range=3000)
     assert [[g.offset for g in group] for group in groups] == [[0, 100, 250], [10_000], [10_100]]
     assert coalesce([loc(0, 9000)], max_gap=0, max_range=10) == [[loc(0, 9000)]]
+
+
+def test_ranges_travel_together_in_order_up_to_the_request_size() -> None:
+    def group(pack: str, offset: int, length: int) -> list[BlobLocation]:
+        return [BlobLocation(b"x" * 32, BlobType.DATA, pack, offset, length, length)]
+
+    a, b, c, d = group("p", 0, 40), group("q", 500, 50), group("p", 900, 200), group("r", 0, 10)
+    packed = bundle([a, b, c, d], max_request=100)
+    assert packed == [[a, b], [c], [d]]  # the large one alone; none reordered
+    assert bundle([a, b, c, d], max_request=0) == [[a], [b], [c], [d]]
+    assert bundle([], max_request=100) == []
+
+
+def test_a_kept_slice_of_a_larger_answer_is_copied_out_of_it() -> None:
+    kept = _KeptRanges(budget=100)
+    answer = bytes(range(200))
+    kept.add("p", 0, memoryview(answer)[20:60])
+    hit = kept.find(BlobLocation(b"x" * 32, BlobType.TREE, "p", 5, 10, 10))
+    assert hit is not None and bytes(hit) == answer[25:35]
+    assert hit.obj is not answer  # holding it must not hold the whole answer
 
 
 def test_kept_ranges_serve_covered_blobs_and_forget_the_oldest() -> None:

@@ -174,3 +174,12 @@ def test_memory_backend_is_safe_under_threads() -> None:
         t.join()
     listing = store.list()
     assert len(listing) == 800 and set(listing.values()) == {10}
+
+
+def test_several_ranges_come_back_to_back_in_the_order_asked(backend: Backend) -> None:
+    backend.put("a", b"0123456789")
+    backend.put("b", b"abcdefghij")
+    assert backend.get_ranges([("b", 2, 3), ("a", 0, 2), ("b", 2, 3), ("a", 9, 1)]) == b"cde01cde9"
+    assert backend.get_ranges([]) == b""
+    with pytest.raises(ObjectMissing):
+        backend.get_ranges([("a", 0, 1), ("nope", 0, 1)])

@@ -91,3 +91,12 @@ def test_a_policy_needs_at_least_one_attempt() -> None:
     with pytest.raises(ValueError):
         RetryPolicy(max_attempts=0)
     assert RetryPolicy.never().max_attempts == 1
+
+
+def test_several_ranges_are_retried_together() -> None:
+    failing, retrying, sleeps = _wrapped(RetryPolicy(max_attempts=3, base_delay=0.5))
+    failing.put("a", b"0123456789")
+    failing.put("b", b"abcdefghij")
+    failing.fail("get", ServiceUnavailable(503, "busy"), skip=1)  # the second range, first try
+    assert retrying.get_ranges([("a", 1, 2), ("b", 0, 3)]) == b"12abc"
+    assert failing.count("get") == 4 and len(sleeps) == 1

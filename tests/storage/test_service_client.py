@@ -126,6 +126,22 @@ def test_packs_round_trip_with_ranges_and_sizes(store: SetStore) -> None:
         store.get_pack(_id())
 
 
+def test_ranges_of_several_packs_come_in_one_request(store: SetStore) -> None:
+    first, second = _id(), _id()
+    one, two = secrets.token_bytes(100_000), secrets.token_bytes(50_000)
+    store.put_pack(first, one)
+    store.put_pack(second, two)
+    wanted = [(second, 10, 20), (first, 0, 5), (second, 10, 20), (first, 99_990, 10)]
+    assert store.get_pack_ranges(wanted) == two[10:30] + one[:5] + two[10:30] + one[-10:]
+    assert store.get_pack_ranges([]) == b""
+    with pytest.raises(ObjectMissing):
+        store.get_pack_ranges([(first, 0, 5), (_id(), 0, 5)])
+    with pytest.raises(Permanent):  # a range past the end is refused, never cut short
+        store.get_pack_ranges([(first, 99_990, 11)])
+    with pytest.raises(Permanent):
+        store.get_pack_ranges([(first, 0, 5), ("../etc", 0, 5)])
+
+
 def test_the_upload_checksum_is_sent_and_checked(
     service: RunningService, shared_client: ServiceClient, store: SetStore
 ) -> None:
@@ -220,6 +236,8 @@ def test_another_account_sees_nothing_of_a_set(
     theirs = intruder.set_store(store.set_id)
     with pytest.raises(ObjectMissing):
         theirs.get_pack(pack)
+    with pytest.raises(ObjectMissing):
+        theirs.get_pack_ranges([(pack, 0, 3)])
     assert theirs.pack_size(pack) is None
     with pytest.raises(ObjectMissing):
         theirs.get_snapshot(request.snapshot_id)
