@@ -22,7 +22,13 @@ from concurrent.futures import Executor, Future
 from types import ModuleType
 
 from app.core import chunker, native
-from app.core.errors import IntegrityError, KeepsakeError
+from app.core.errors import (
+    AuthenticationFailed,
+    IntegrityError,
+    KeepsakeError,
+    Retryable,
+    SubscriptionLocked,
+)
 from app.core.index import BlobLocation
 from app.core.keys import Subkeys
 from app.core.repository import Repository
@@ -131,8 +137,10 @@ class ChunkFetcher:
         return Pending(done, futures)
 
     def _read_ranges(self, groups: list[list[BlobLocation]]) -> Fetched:
-        """Several ranges in one request; if that fails, each on its own, so that a missing
-        pack fails only its own blobs."""
+        """Several ranges in one request. If it fails for some of them (a missing pack, a
+        range past its end), each is read on its own, so only their blobs fail; a failure that
+        would meet every request alike (the network, the token, the subscription) fails them
+        all at once rather than being met again range by range."""
         if len(groups) == 1:
             return self._read_range(groups[0])
         spans = [_span(group) for group in groups]
@@ -140,6 +148,8 @@ class ChunkFetcher:
             data = self._repo.packs.get_pack_ranges(spans)
             if len(data) != sum(length for _, _, length in spans):
                 raise IntegrityError("packs", "a read came back short")
+        except (Retryable, AuthenticationFailed, SubscriptionLocked) as exc:
+            return {loc.blob_id: exc for group in groups for loc in group}
         except KeepsakeError:
             fetched: Fetched = {}
             for group in groups:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,13 @@ import pytest
 from app.core import native, restore_flush, restore_trees
 from app.core import restore as restore_mod
 from app.core.backup import backup
-from app.core.errors import Permanent
+from app.core.errors import Permanent, Retryable
 from app.core.index import BlobLocation
 from app.core.ports import PackBytes
 from app.core.progress import Cancelled, CancelToken
 from app.core.repository import Repository
 from app.core.restore import restore
-from app.core.restore_fetch import _KeptRanges, bundle, coalesce
+from app.core.restore_fetch import ChunkFetcher, _KeptRanges, bundle, coalesce
 from app.core.safepath import TEMP_PREFIX
 from app.core.sealing import BlobType
 from app.storage.memory_service import MemoryService
@@ -165,6 +166,28 @@ def test_missing_pack_fails_only_its_files(tmp_path: Path) -> None:
     assert all(f"pack {lost} is missing" in reason for _, reason in result.failures)
     assert restored(tmp_path / "out") == {f"docs/new/{k}": v for k, v in second.items()}
     assert 2 in packs.requests, "the batch was first asked for in one request"
+
+
+def test_a_dead_service_fails_a_batch_at_once_not_range_by_range(tmp_path: Path) -> None:
+    src = tmp_path / "docs"
+    repo = make_repo(tmp_path)
+    for part in ("old", "new"):  # two backups, two packs
+        write(src / part / "a.bin", os.urandom(3000), mtime=OLD)
+        backup(repo, [src])
+    wanted = [location(repo, f"docs/{part}/a.bin") for part in ("old", "new")]
+    assert wanted[0].pack_id != wanted[1].pack_id
+    view, packs = fresh_view(repo)
+
+    def unreachable(ranges: Sequence[tuple[str, int, int]]) -> bytes:
+        packs.requests.append(len(ranges))
+        raise Retryable("the service cannot be reached")
+
+    packs.get_pack_ranges = unreachable  # type: ignore[method-assign]
+    with ThreadPoolExecutor(2) as pool:
+        fetched = ChunkFetcher(view, pool).fetch(loc.blob_id for loc in wanted)
+
+    assert all(isinstance(fetched[loc.blob_id], Retryable) for loc in wanted)
+    assert packs.requests == [2] and packs.reads == []  # not tried again range by range
 
 
 def test_many_folders_are_loaded_with_few_requests(tmp_path: Path) -> None:
