@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from server import ids
@@ -29,15 +30,23 @@ def require_unlocked(session: Session, account: Account, now: datetime) -> None:
 _SET = select(BackupSet).where(
     BackupSet.account_id == bindparam("account_id"), BackupSet.set_id == bindparam("set_id")
 )
-# A pack by the account, set and pack ids: one query for a restore's many ranged reads.
-_PACK_OF = (
-    select(Pack.object_key, Pack.size, Pack.sha256)
-    .join(BackupSet, Pack.set_pk == BackupSet.pk)
-    .where(
-        BackupSet.account_id == bindparam("account_id"),
-        BackupSet.set_id == bindparam("set_id"),
-        Pack.pack_id == bindparam("pack_id"),
+
+
+def _in_the_accounts_set(*columns: Any) -> Select[Any]:
+    """Columns of the packs of one set of one account (`account_id`, `set_id` bound later)."""
+    return (
+        select(*columns)
+        .join(BackupSet, Pack.set_pk == BackupSet.pk)
+        .where(
+            BackupSet.account_id == bindparam("account_id"),
+            BackupSet.set_id == bindparam("set_id"),
+        )
     )
+
+
+# A pack by the account, set and pack ids: one query for a restore's many ranged reads.
+_PACK_OF = _in_the_accounts_set(Pack.object_key, Pack.size, Pack.sha256).where(
+    Pack.pack_id == bindparam("pack_id")
 )
 _PACK = select(Pack).where(Pack.set_pk == bindparam("set_pk"), Pack.pack_id == bindparam("pack_id"))
 
@@ -73,14 +82,8 @@ def stored_pack(
     return str(row[0]), int(row[1]), str(row[2])
 
 
-_PACKS_OF = (
-    select(Pack.pack_id, Pack.object_key, Pack.size)
-    .join(BackupSet, Pack.set_pk == BackupSet.pk)
-    .where(
-        BackupSet.account_id == bindparam("account_id"),
-        BackupSet.set_id == bindparam("set_id"),
-        Pack.pack_id.in_(bindparam("pack_ids", expanding=True)),
-    )
+_PACKS_OF = _in_the_accounts_set(Pack.pack_id, Pack.object_key, Pack.size).where(
+    Pack.pack_id.in_(bindparam("pack_ids", expanding=True))
 )
 
 
