@@ -96,7 +96,7 @@ class ServicePacks:
 
     def get_ranges(self, ranges: Ranges) -> bytes:
         """One request for all of them (`POST .../reads`): a restore's batch of files lies in
-        a few packs, and every request costs both ends a few milliseconds."""
+        a few packs, and every request is a round trip."""
         wanted = [(check_id(name, "pack"), start, length) for name, start, length in ranges]
         for _, start, length in wanted:
             check_range(start, length)

@@ -1,9 +1,9 @@
 """Byte ranges of several packs in one request: what a restore needs for one batch of files.
 
 A batch of small files usually lies in two or three packs (the small files' own, and the
-photos' in a pack of their own), and one request per pack cost the service and the client a few
-milliseconds each, hundreds of times per restore. The ranges are checked together (one token
-check, one query for every pack) and answered back to back, in the order asked for.
+photos' in a pack of their own), and a request per pack meant hundreds more round trips per
+restore, each waiting on the network. The ranges are checked together (one token check, one
+query for every pack) and answered back to back, in the order asked for.
 """
 
 from __future__ import annotations
