@@ -18,7 +18,7 @@ from server.errors import Unauthorized
 from .clientaddr import request_client
 from .context import Context, get_context
 
-_MAX_TOKEN = 200
+MAX_TOKEN = 200
 # Declares the scheme in the OpenAPI schema; the checking (and the 401 shape) is ours.
 _BEARER = HTTPBearer(
     auto_error=False,
@@ -33,7 +33,7 @@ async def bearer_token(
     """The presented device token, checked for shape only. A coroutine on purpose: FastAPI runs
     plain-function dependencies on a worker thread, and a hop costs more than this check."""
     token = "" if credentials is None else credentials.credentials.strip()
-    if not token or len(token) > _MAX_TOKEN:
+    if not token or len(token) > MAX_TOKEN:
         raise Unauthorized("sign in first: this request needs a device token")
     return token
 
