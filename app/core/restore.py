@@ -47,7 +47,11 @@ STREAM_WINDOW = 64  # chunks of a large file fetched at once, at most ...
 # ... and about this many bytes. 4 MiB windows made a full restore peak ~15 MiB lower but cost
 # it 5-10 % in the benchmark (twice the requests; bench/README.md, ninth session).
 STREAM_BYTES = 8 * 1024 * 1024
-STREAM_AHEAD = 2  # windows of a large file downloading while one is written
+# While a large file's window is written, its next window downloads; when a slot is free (no
+# batch or other large file wants it) it borrows the slot for this many more. A lone large file
+# restores as fast with one more as with two, and during a full restore the slots, which bound
+# memory, are no longer exceeded by windows ahead (bench/README.md, eleventh session).
+STREAM_SPARE = 1
 TRIM_AFTER = 32 * 1024 * 1024  # restored bytes between handing free memory back (see heap.py)
 
 
@@ -105,7 +109,7 @@ class _Restore:
             WRITERS,
             STREAM_WINDOW,
             STREAM_BYTES,
-            STREAM_AHEAD,
+            STREAM_SPARE,
         )
         self._writer = FileWriter(repo, self._fetch_pool, self, self.cancel, limits)
         self._stamp = repo.clock.now().astimezone().strftime("%Y-%m-%d %H%M")

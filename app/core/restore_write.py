@@ -19,7 +19,7 @@ import errno
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
@@ -49,7 +49,7 @@ class Limits:
     writers: int
     stream_window: int  # chunks of a large file fetched at once, at most ...
     stream_bytes: int  # ... and about this many bytes
-    stream_ahead: int  # windows of a large file downloading while one is written
+    stream_spare: int  # more windows of a large file downloading, each in a free slot
 
 
 class Report(Protocol):
@@ -287,13 +287,17 @@ class FileWriter:
             dest = self._report.destination(handle.safe, name, snap_path)
             if dest is None:
                 return
-            temp, written = handle.safe.write_temp(
-                self._stream(node.chunks),
-                mode=node.mode,
-                mtime_ns=node.mtime_ns,
-                sync=True,
-                on_piece=EarlyWriteback(),
-            )
+            stream = self._stream(node.chunks)
+            try:
+                temp, written = handle.safe.write_temp(
+                    stream,
+                    mode=node.mode,
+                    mtime_ns=node.mtime_ns,
+                    sync=True,
+                    on_piece=EarlyWriteback(),
+                )
+            finally:
+                stream.close()  # now, not when collected: it hands back its spare windows
             self._place(Staged(handle.safe, temp, dest, written, node.size, snap_path))
         except Cancelled:
             pass
@@ -302,33 +306,49 @@ class FileWriter:
         finally:
             handle.release()
 
-    def _stream(self, chunks: tuple[bytes, ...]) -> Iterator[bytes]:
+    def _stream(self, chunks: tuple[bytes, ...]) -> Generator[bytes, None, None]:
         located, errors = self._fetcher.locate(chunks)
         if errors:
             raise next(iter(errors.values()))
         windows = _windows(chunks, located, self._limits)
-        pending: deque[tuple[list[bytes], Pending]] = deque()
+        pending: deque[tuple[list[bytes], Pending, bool]] = deque()  # ..., in a borrowed slot
 
         def refill() -> None:
-            while len(pending) <= self._limits.stream_ahead:
+            while True:
+                spare = any(not holds for _, _, holds in pending)  # its own one is under way
+                if spare and (
+                    len(pending) > self._limits.stream_spare
+                    or not self._slots.acquire(blocking=False)
+                ):
+                    return
                 window = next(windows, None)
                 if window is None:
+                    if spare:
+                        self._slots.release()
                     return
                 wanted = (located[c] for c in dict.fromkeys(window))
-                pending.append((window, self._fetcher.start_located(wanted)))
+                pending.append((window, self._fetcher.start_located(wanted), spare))
 
-        refill()
-        while pending:
-            if self._cancel.cancelled:
-                raise Cancelled()
-            window, reading = pending.popleft()
-            fetched = reading.result()
+        try:
             refill()
-            for c in window:
-                data = fetched[c]
-                if not isinstance(data, bytes):
-                    raise data
-                yield data
+            while pending:
+                if self._cancel.cancelled:
+                    raise Cancelled()
+                window, reading, spare = pending[0]
+                fetched = reading.result()
+                pending.popleft()
+                if spare:
+                    self._slots.release()
+                refill()
+                for c in window:
+                    data = fetched[c]
+                    if not isinstance(data, bytes):
+                        raise data
+                    yield data
+        finally:
+            for _, _, spare in pending:  # a failure or a cancel: the borrowed slots go back
+                if spare:
+                    self._slots.release()
 
 
 def _windows(

@@ -456,3 +456,97 @@ def test_a_broken_connection_fails_the_files_of_that_read_only(tmp_path: Path) -
 
     assert sorted(p for p, _ in result.failures) == [f"docs/{n}" for n in sorted(files)]
     assert (tmp_path / "out" / "docs").is_dir() and restored(tmp_path / "out") == {}
+
+
+class WindowCounting(ChunkFetcher):
+    """Counts the reads started and not yet taken (`most` at once), to see what is in flight."""
+
+    lock = threading.Lock()
+    open_reads = 0
+    most = 0
+
+    def start_located(self, locations, errors=None):  # type: ignore[no-untyped-def]
+        pending = super().start_located(locations, errors)
+        with self.lock:
+            WindowCounting.open_reads += 1
+            WindowCounting.most = max(WindowCounting.most, WindowCounting.open_reads)
+        taken = pending.result
+
+        def result():  # type: ignore[no-untyped-def]
+            with self.lock:
+                WindowCounting.open_reads -= 1
+            return taken()
+
+        pending.result = result  # type: ignore[method-assign]
+        return pending
+
+
+@pytest.fixture
+def large_files_only(monkeypatch: pytest.MonkeyPatch) -> type[WindowCounting]:
+    """Every file streams as a large file, a chunk per window; reads in flight are counted."""
+    from app.core import restore_write
+
+    monkeypatch.setattr(restore_mod, "BATCH_BYTES", 1024)
+    monkeypatch.setattr(restore_mod, "STREAM_WINDOW", 1)
+    monkeypatch.setattr(restore_write, "ChunkFetcher", WindowCounting)
+    WindowCounting.open_reads = WindowCounting.most = 0
+    return WindowCounting
+
+
+def test_a_lone_large_file_borrows_a_free_slot_for_one_more_window(
+    tmp_path: Path, large_files_only: type[WindowCounting]
+) -> None:
+    big = os.urandom(5 * 1024 * 1024)
+    repo, _ = backed_up(tmp_path, {"big.bin": big})
+    assert len(repo.find(repo.resolve(None), "docs/big.bin").chunks) >= 3
+
+    result = restore(repo, repo.resolve(None), [], tmp_path / "out")
+
+    assert result.failures == [] and (tmp_path / "out" / "docs" / "big.bin").read_bytes() == big
+    assert large_files_only.most == 1 + restore_mod.STREAM_SPARE
+
+
+def test_large_files_together_download_no_more_windows_than_there_are_slots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large_files_only: type[WindowCounting]
+) -> None:
+    monkeypatch.setattr(restore_mod, "IN_FLIGHT", 2)
+    files = {f"big{i}.bin": os.urandom(3 * 1024 * 1024) for i in range(5)}
+    repo, _ = backed_up(tmp_path, files)
+
+    result = restore(repo, repo.resolve(None), [], tmp_path / "out")
+
+    assert result.failures == []
+    assert restored(tmp_path / "out") == {f"docs/{k}": v for k, v in files.items()}
+    assert 1 <= large_files_only.most <= 2
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_a_large_file_gives_back_the_slot_it_borrowed_even_when_it_fails(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    large_files_only: type[WindowCounting],
+    damaged: bool,
+) -> None:
+    from app.core import restore_write
+
+    slots: list[threading.Semaphore] = []
+
+    class Writer(restore_write.FileWriter):
+        def close(self) -> None:
+            slots.append(self._slots)
+            super().close()
+
+    monkeypatch.setattr(restore_mod, "FileWriter", Writer)
+    big = os.urandom(5 * 1024 * 1024)
+    repo, _ = backed_up(tmp_path, {"big.bin": big})
+    if damaged:  # the first window fails while the next one downloads in a borrowed slot
+        first = location(repo, "docs/big.bin")
+        service_of(repo).tamper_pack(first.pack_id, first.offset + 100)
+
+    result = restore(repo, repo.resolve(None), [], tmp_path / "out")
+
+    assert [p for p, _ in result.failures] == (["docs/big.bin"] if damaged else [])
+    assert large_files_only.most == 2, "the file did not borrow a slot"
+    free = [slots[0].acquire(blocking=False) for _ in range(restore_mod.IN_FLIGHT + 1)]
+    assert free == [True] * restore_mod.IN_FLIGHT + [False]  # all back, none twice
+    assert no_temp_files(tmp_path / "out")
