@@ -44,6 +44,10 @@ __all__ = ["BackupResult", "backup", "folder_labels"]
 # Folders listed at once, ahead of the walk: on a cold cache the scan waits on the disk for
 # inodes, and a few requests in flight at once keep it busy (listing threads mostly wait).
 LIST_THREADS = 3
+# Packs on the wire at once. One pack's request spends much of its time waiting (the service
+# receiving, hashing and making it durable); a second one overlaps that wait. Packs are spooled
+# to temporary files, so the second costs no memory (bench/README.md, eleventh session).
+UPLOADERS = 2
 
 
 @dataclass
@@ -182,6 +186,7 @@ class _Run:
             cancel=token,
             on_upload=lambda n: state.progress(None),
             spool_dir=spool_dir(repo.index.path),
+            uploaders=UPLOADERS,
         )
         threads = max(1, self.threads)
         read_pool = ThreadPoolExecutor(threads, thread_name_prefix="keepsake-read")

@@ -1,12 +1,12 @@
 """Fills data and tree packs from sealed blobs and uploads them on a background thread.
 
 Deduplication happens here: `claim` says whether a blob still has to be stored (not in a usable
-pack of the index, not already being stored by this run). A full pack is handed to the uploader
-only once the previous one is uploaded, so a fast reader waits for the network instead of piling
-up packs: a run holds one pack being uploaded and one being filled per kind, each built in a
-temporary file beside the index (`spool`), so none of them weighs on the program's memory. Each
-uploaded pack is recorded in the index at once as 'uploaded' with its blobs: a run that is killed
-later leaves it reusable by the next run.
+pack of the index, not already being stored by this run). A full pack is handed to an uploader
+only once one is free, so a fast reader waits for the network instead of piling up packs: a run
+holds a pack being uploaded per uploader, one full pack waiting and one being filled per kind,
+each built in a temporary file beside the index (`spool`), so none of them weighs on the
+program's memory. Each uploaded pack is recorded in the index at once as 'uploaded' with its
+blobs: a run that is killed later leaves it reusable by the next run.
 
 The chunks of files larger than one chunk ("bulk") go to packs of their own, one per reading
 thread, apart from the blobs of small files: a restore fetches a folder's small files by
@@ -44,8 +44,8 @@ _Item = tuple[str, "HashedParts | Spool", list[BlobLocation]]  # a finished pack
 
 
 class Packer:
-    """Thread-safe intake of sealed blobs; one uploader thread, `max_pending` packs handed to it
-    at most."""
+    """Thread-safe intake of sealed blobs; `uploaders` threads upload, `max_pending` packs handed
+    to them at most (by default one each)."""
 
     def __init__(
         self,
@@ -58,7 +58,8 @@ class Packer:
         lease_until: str,
         cancel: CancelToken,
         on_upload: Callable[[int], None] = lambda n: None,
-        max_pending: int = 1,
+        uploaders: int = 1,
+        max_pending: int | None = None,
         spool_dir: str | None = None,
         spool: bool = True,
     ) -> None:
@@ -78,16 +79,19 @@ class Packer:
         self._had_blobs = index.has_blobs()
         self._writers: dict[tuple[BlobType, int], PackWriter] = {}
         self._queue: queue.Queue[_Item | None] = queue.Queue()
-        self._slots = threading.Semaphore(max_pending)  # packs handed over, not yet uploaded
+        # packs handed over, not yet uploaded
+        self._slots = threading.Semaphore(max_pending or uploaders)
         self._handoff = threading.Lock()
         self._error: BaseException | None = None
         self._trimmer = heap.Trimmer(TRIM_AFTER)
         self.uploaded: list[str] = []
         self.bytes_uploaded = 0
-        self._thread = threading.Thread(
-            target=self._upload_loop, name="keepsake-upload", daemon=True
-        )
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._upload_loop, name="keepsake-upload", daemon=True)
+            for _ in range(max(1, uploaders))
+        ]
+        for thread in self._threads:
+            thread.start()
 
     # -- dedup ---------------------------------------------------------------------------------
 
@@ -218,9 +222,11 @@ class Packer:
             raise Cancelled()
 
     def close(self) -> None:
-        """Stop the uploader (dropping packs not yet uploaded) and wait for it."""
-        self._queue.put(None)
-        self._thread.join()
+        """Stop the uploaders (dropping packs not yet uploaded) and wait for them."""
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
         with self._lock:
             left = list(self._writers.values())
             self._writers.clear()
