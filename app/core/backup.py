@@ -3,8 +3,8 @@
 The pipeline keeps both cores busy: a few listing threads list folders ahead of the walk (lstat
 only, thanks to the files and folder caches); the calling thread turns folders into trees; a
 read pool chunks, hashes, compresses and encrypts changed files, several at once; in a first
-backup a lane of its own streams the large files meanwhile (`early`); one upload thread ships
-full packs, one at a time, each hashed by the thread that filled it.
+backup a lane of its own streams the large files meanwhile (`early`); two upload threads ship
+full packs, two at a time, each hashed by the thread that filled it.
 Nothing is committed unless the whole run succeeded; packs uploaded before a failure or a cancel
 are recorded so the next run reuses them.
 

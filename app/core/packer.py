@@ -158,7 +158,7 @@ class Packer:
         kind = (blob_type, threading.get_ident() if bulk else 0)
         if kind not in self._writers:
             with self._handoff:
-                pass  # no new pack is started while a full one waits for the uploader
+                pass  # no new pack is started while a full one waits for an uploader
         full: PackWriter | None = None
         with self._lock:
             writer = self._writers.get(kind)
@@ -171,8 +171,8 @@ class Packer:
             self._enqueue(full)
 
     def _enqueue(self, writer: PackWriter) -> None:
-        """Seal a full pack's header and hand the pack to the uploader, once the previous one
-        is uploaded; until then no other pack is started (see `add`). So one pack is on the
+        """Seal a full pack's header and hand the pack to the uploaders, once one of them is
+        free; until then no other pack is started (see `add`). So a pack per uploader is on the
         wire and one full pack waits at most, besides those being filled (all of them in spool
         files, or, without one, in the parts they were built from, never joined), while uploads
         still overlap reading."""
