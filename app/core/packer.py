@@ -1,4 +1,4 @@
-"""Fills data and tree packs from sealed blobs and uploads them on a background thread.
+"""Fills data and tree packs from sealed blobs and uploads them on background threads.
 
 Deduplication happens here: `claim` says whether a blob still has to be stored (not in a usable
 pack of the index, not already being stored by this run). A full pack is handed to an uploader

@@ -297,7 +297,7 @@ class FileWriter:
                     on_piece=EarlyWriteback(),
                 )
             finally:
-                stream.close()  # now, not when collected: it hands back its spare windows
+                stream.close()  # now, not when collected: it gives back the slots it borrowed
             self._place(Staged(handle.safe, temp, dest, written, node.size, snap_path))
         except Cancelled:
             pass

@@ -2,10 +2,10 @@
 
 Why: a backup holds two packs being uploaded, possibly a full one waiting for an uploader, and
 one being filled for each kind of pack (see `Packer`): 64 MiB and more that would otherwise sit
-in the process's memory. In a file they sit in the OS's page cache, which the OS can write out or drop,
-and they never count towards the program's own memory. A pack lives there for about a second:
-the file is unlinked from the start (or deleted when closed, where unlinking open files is not
-possible), so a crash leaves nothing behind. Packs hold only sealed (encrypted) blobs.
+in the process's memory. In a file they sit in the OS's page cache, which the OS can write out
+or drop, and they never count towards the program's own memory. A pack lives there for about a
+second: the file is unlinked from the start (or deleted when closed, where unlinking open files
+is not possible), so a crash leaves nothing behind. Packs hold only sealed (encrypted) blobs.
 """
 
 from __future__ import annotations
