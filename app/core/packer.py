@@ -44,8 +44,8 @@ _Item = tuple[str, "HashedParts | Spool", list[BlobLocation]]  # a finished pack
 
 
 class Packer:
-    """Thread-safe intake of sealed blobs; `uploaders` threads upload, `max_pending` packs handed
-    to them at most (by default one each)."""
+    """Thread-safe intake of sealed blobs; `uploaders` threads upload, one pack handed to each
+    at most."""
 
     def __init__(
         self,
@@ -59,7 +59,6 @@ class Packer:
         cancel: CancelToken,
         on_upload: Callable[[int], None] = lambda n: None,
         uploaders: int = 1,
-        max_pending: int | None = None,
         spool_dir: str | None = None,
         spool: bool = True,
     ) -> None:
@@ -79,8 +78,7 @@ class Packer:
         self._had_blobs = index.has_blobs()
         self._writers: dict[tuple[BlobType, int], PackWriter] = {}
         self._queue: queue.Queue[_Item | None] = queue.Queue()
-        # packs handed over, not yet uploaded
-        self._slots = threading.Semaphore(max_pending or uploaders)
+        self._slots = threading.Semaphore(max(1, uploaders))  # packs handed over, not uploaded
         self._handoff = threading.Lock()
         self._error: BaseException | None = None
         self._trimmer = heap.Trimmer(TRIM_AFTER)
