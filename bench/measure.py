@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +132,13 @@ def tree_bytes(path: Path) -> int:
                 continue
             total += st.st_size
     return total
+
+
+def timed_sync() -> float:
+    """Writes every dirty page of the system to disk; returns how long that took (s)."""
+    started = time.perf_counter()
+    os.sync()
+    return time.perf_counter() - started
 
 
 def drop_caches() -> bool:

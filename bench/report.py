@@ -19,9 +19,12 @@ ROWS: list[tuple[str, str, str, float | None]] = [
     ("nochange", "No-change backup", "seconds", 0.5),
     ("edits", "Backup after a day of edits", "seconds", 0.8),
     ("edits", "Bytes added by the edits", "bytes_added", 1.0),
-    ("restore_all", "Full restore", "seconds", 1.0),
-    ("restore_one", "Single large-file restore", "seconds", 1.0),
+    ("restore_all", "Full restore, until on disk", "on_disk_seconds", 1.0),
+    ("restore_one", "Single large-file restore, until on disk", "on_disk_seconds", 1.0),
     ("*", "Engine peak RSS (max over steps)", "peak_rss_kib", 1.0),
+    # Not judged: restic exits with what it restored still in the page cache (see run.py).
+    ("restore_all", "Full restore, until the command exits", "seconds", None),
+    ("restore_one", "Single large-file restore, until the command exits", "seconds", None),
     ("initial", "Bytes added by the initial backup", "bytes_added", None),
     ("nochange", "Bytes added by the no-change backup", "bytes_added", None),
 ]
@@ -75,7 +78,7 @@ def build_rows(results: Results, service_peak_kib: int | None = None) -> list[Ro
 def _fmt(value: float | None, metric: str) -> str:
     if value is None:
         return "—"
-    if metric == "seconds":
+    if metric in ("seconds", "on_disk_seconds"):
         return f"{value:.2f} s"
     if metric == "peak_rss_kib":
         return f"{value / 1024:.0f} MiB"

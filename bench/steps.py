@@ -13,12 +13,19 @@ from typing import Any, Protocol
 
 @dataclass
 class StepResult:
-    """One tool's numbers for one step. `bytes_added` only for backups."""
+    """One tool's numbers for one step. `bytes_added` only for backups; `sync_seconds` only for
+    restores: how long writing out what the tool left unwritten took once it exited."""
 
     seconds: float
     peak_rss_kib: int
     bytes_added: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    sync_seconds: float | None = None
+
+    @property
+    def on_disk_seconds(self) -> float | None:
+        """From the start until everything restored is on disk (the command, then `sync`)."""
+        return None if self.sync_seconds is None else self.seconds + self.sync_seconds
 
 
 class Tool(Protocol):
