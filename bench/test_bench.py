@@ -171,14 +171,11 @@ def test_restores_are_judged_until_what_they_wrote_is_on_disk() -> None:
 def test_a_restore_step_is_timed_until_its_writes_are_synced(tmp_path: Path) -> None:
     written = tmp_path / "restored"
 
-    class Writes:
-        name = "writer"
+    def restore() -> tuple[StepResult, Path]:
+        written.write_bytes(b"x" * 4 * 1024 * 1024)  # left in the page cache, like restic
+        return StepResult(0.5, 1), written
 
-        def restore_all(self, dest: Path, step: str) -> tuple[StepResult, Path]:
-            written.write_bytes(b"x" * 4 * 1024 * 1024)  # left in the page cache, like restic
-            return StepResult(0.5, 1), written
-
-    result, landed = bench_run.Bench._restore(lambda: Writes().restore_all(tmp_path, "x"))
+    result, landed = bench_run.Bench._restore(restore)
     assert landed == written
     assert result.sync_seconds is not None and result.sync_seconds >= 0
     assert result.on_disk_seconds == pytest.approx(0.5 + result.sync_seconds)
