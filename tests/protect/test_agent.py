@@ -134,14 +134,20 @@ def test_sigkill_mid_upload_loses_nothing_committed_and_resends_little(
     docs = tmp_path / "Documents"
     docs.mkdir()
     (docs / "letter.txt").write_text("committed before the crash\n")
-    profile = signed_in_profile(service, tmp_path / "home", [docs], upload_limit_kib=16 * 1024)
+    # Slow enough that the run is still uploading for seconds after the first data pack lands:
+    # the kill must come before its commit, however slowly this machine polls.
+    profile = signed_in_profile(service, tmp_path / "home", [docs], upload_limit_kib=4 * 1024)
     agent = Agent(profile)
     try:
         (first,) = agent.wait_snapshots(1)
         committed = packs_on_service(profile)
         data = 40 * MiB
+        # Written elsewhere and moved in as one folder, so that one run finds all four files.
+        videos = tmp_path / "Videos"
+        videos.mkdir()
         for i in range(4):
-            (docs / f"video-{i}.mp4").write_bytes(secrets.token_bytes(data // 4))
+            (videos / f"video-{i}.mp4").write_bytes(secrets.token_bytes(data // 4))
+        videos.rename(docs / "Videos")
         wait_for(
             lambda: sum(packs_on_service(profile).values()) > sum(committed.values()) + 8 * MiB,
             60,
@@ -151,7 +157,7 @@ def test_sigkill_mid_upload_loses_nothing_committed_and_resends_little(
         agent.proc.wait(timeout=10)
     finally:
         agent.stop(signal.SIGKILL)
-    assert len(agent.snapshots()) == 1
+    assert len(agent.snapshots()) == 1, agent.output()
     before_restart = packs_on_service(profile)
 
     settings = profile.load()
@@ -174,7 +180,7 @@ def test_sigkill_mid_upload_loses_nothing_committed_and_resends_little(
         latest = snapshot_files(conn, snaps[-1])
     assert {p: n.size for p, n in latest.items()} == {
         "Documents/letter.txt": 27,
-        **{f"Documents/video-{i}.mp4": data // 4 for i in range(4)},
+        **{f"Documents/Videos/video-{i}.mp4": data // 4 for i in range(4)},
     }
 
 
