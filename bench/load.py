@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import json
 import os
 import random
@@ -33,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import blake3
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +146,7 @@ class Client(threading.Thread):
         put = self.http.put(
             f"/v1/sets/{self.set_id}/packs/{pack_id}",
             content=data,
-            headers={"X-Content-SHA256": hashlib.sha256(data).hexdigest()},
+            headers={"X-Content-BLAKE3": blake3.blake3(data).hexdigest()},
         )
         uploaded = time.perf_counter()
         if put.status_code != 201:

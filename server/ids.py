@@ -6,16 +6,11 @@ import re
 import secrets
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def is_id(value: str) -> bool:
     """Exactly 32 lowercase hex characters; case variants are different (invalid) ids."""
     return _HEX32.fullmatch(value) is not None
-
-
-def is_sha256_hex(value: str) -> bool:
-    return _HEX64.fullmatch(value) is not None
 
 
 def new_id() -> str:

@@ -27,7 +27,7 @@ from app.core import heap
 from app.core import index as ix
 from app.core.index import BlobLocation, Index
 from app.core.packfile import PackWriter
-from app.core.ports import HashedParts, PackStore, sha256_hex
+from app.core.ports import HashedParts, PackStore, pack_checksum
 from app.core.progress import Cancelled, CancelToken
 from app.core.sealing import BlobType, Sealer
 from app.core.spool import Spool
@@ -178,7 +178,7 @@ class Packer:
             self.check()
             pack_id, parts, entries = writer.finish_spooled()
             # Hashed here, on the producing thread, while the previous pack is being sent.
-            hashed = parts if isinstance(parts, Spool) else HashedParts(parts, sha256_hex(parts))
+            hashed = parts if isinstance(parts, Spool) else HashedParts(parts, pack_checksum(parts))
             blobs = [
                 BlobLocation(e.blob_id, int(e.blob_type), pack_id, e.offset, e.length, e.raw_length)
                 for e in entries

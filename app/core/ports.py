@@ -6,10 +6,11 @@ which. All ids are lowercase hex strings on this boundary; all payloads are opaq
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+import blake3
 
 from app.core.spool import Spool
 
@@ -19,26 +20,27 @@ from app.core.spool import Spool
 PackBytes = bytes | tuple[bytes, ...] | Spool
 
 
-def sha256_hex(parts: Iterable[bytes | memoryview]) -> str:
-    """Hex SHA-256 of the parts' concatenation, part by part (no joined copy): the checksum the
-    service verifies every pack upload against."""
-    digest = hashlib.sha256()
+def pack_checksum(parts: Iterable[bytes | memoryview]) -> str:
+    """Hex BLAKE3 of the parts' concatenation, part by part (no joined copy): the checksum the
+    service verifies every pack upload against (BLAKE3 rather than SHA-256: both sides hash
+    every byte, and BLAKE3 takes half the processor time)."""
+    digest = blake3.blake3()
     for part in parts:
         digest.update(part)
     return digest.hexdigest()
 
 
 class HashedParts(tuple[bytes, ...]):
-    """A pack's parts together with the hex SHA-256 of their concatenation (what the service
+    """A pack's parts together with the `pack_checksum` of their concatenation (what the service
     checks an upload against). The engine hashes a pack on the thread that finished it, while
     the previous pack is still on the wire, so the uploader only sends. Still a tuple of parts,
     so a store that does not care about the digest takes it as one."""
 
-    sha256: str
+    checksum: str
 
-    def __new__(cls, parts: tuple[bytes, ...], sha256: str) -> HashedParts:
+    def __new__(cls, parts: tuple[bytes, ...], checksum: str) -> HashedParts:
         made = super().__new__(cls, parts)
-        made.sha256 = sha256
+        made.checksum = checksum
         return made
 
 

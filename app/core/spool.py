@@ -10,11 +10,12 @@ is not possible), so a crash leaves nothing behind. Packs hold only sealed (encr
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
+
+import blake3
 
 _IOV_MAX = 1024  # buffers per writev call (POSIX's minimum for IOV_MAX)
 
@@ -27,7 +28,7 @@ class Spool:
     def __init__(self, directory: str | None = None) -> None:
         self._file = tempfile.TemporaryFile(dir=directory, buffering=0)  # noqa: SIM115 - close()
         self._fd = self._file.fileno()
-        self._hash = hashlib.sha256()
+        self._hash = blake3.blake3()
         self._lock = threading.Lock()
         self._size = 0
         self._digest: str | None = None
@@ -46,8 +47,8 @@ class Spool:
                 self._size += len(part)
 
     @property
-    def sha256(self) -> str:
-        """Hex SHA-256 of everything written; ends the writing."""
+    def checksum(self) -> str:
+        """Hex BLAKE3 of everything written (`ports.pack_checksum`); ends the writing."""
         with self._lock:
             if self._digest is None:
                 self._digest = self._hash.hexdigest()
@@ -55,7 +56,7 @@ class Spool:
 
     def pieces(self, piece: int) -> Iterator[bytes]:
         """The content from the start, in pieces of `piece` bytes (the last one shorter)."""
-        self.sha256  # noqa: B018 - finishes writing: what is read back is what was hashed
+        self.checksum  # noqa: B018 - finishes writing: what is read back is what was hashed
         offset = 0
         while offset < self._size:
             data = self._read_at(offset, min(piece, self._size - offset))

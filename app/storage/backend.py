@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, cast
 
 from app.core.errors import Permanent
-from app.core.ports import HashedParts, sha256_hex
+from app.core.ports import HashedParts, pack_checksum
 from app.core.spool import Spool
 
 # Called with the size of the next piece just before it is handed to the wire; may block to pace.
@@ -44,9 +44,9 @@ class Body:
         *,
         piece: int = DEFAULT_PIECE,
         gates: tuple[Gate, ...] = (),
-        sha256: str | None = None,
+        checksum: str | None = None,
     ) -> None:
-        """`sha256`: the content's hex SHA-256 when the caller already has it (see
+        """`checksum`: the content's `pack_checksum` when the caller already has it (see
         `HashedParts`); otherwise it is computed when first asked for. A `Spool` (a pack built
         in a temporary file) is read back piece by piece, from the start for every iteration."""
         if piece <= 0:
@@ -56,7 +56,7 @@ class Body:
         if isinstance(data, Spool):
             self._spool, self._parts = data, ()
             self._size = len(data)
-            sha256 = data.sha256
+            checksum = data.checksum
         else:
             if isinstance(data, (bytes, bytearray, memoryview)):
                 self._parts = (cast(bytes, data),)  # one buffer, not its ints
@@ -65,7 +65,7 @@ class Body:
             self._size = sum(len(part) for part in self._parts)
         self._piece = piece
         self._gates = gates
-        self._digest = sha256
+        self._digest = checksum
 
     @property
     def data(self) -> bytes:
@@ -80,10 +80,10 @@ class Body:
     def piece(self) -> int:
         return self._piece
 
-    def sha256(self) -> str:
-        """Hex SHA-256 of the content, part by part (no joined copy); runs no gate."""
+    def checksum(self) -> str:
+        """`pack_checksum` of the content, part by part (no joined copy); runs no gate."""
         if self._digest is None:
-            self._digest = sha256_hex(self._parts)
+            self._digest = pack_checksum(self._parts)
         return self._digest
 
     def __len__(self) -> int:
@@ -124,7 +124,7 @@ class Body:
         """The same bytes with one more gate, optionally cut into smaller pieces."""
         size = self._piece if piece is None else min(self._piece, piece)
         source = self._spool if self._spool is not None else self._parts
-        return Body(source, piece=size, gates=(*self._gates, gate), sha256=self._digest)
+        return Body(source, piece=size, gates=(*self._gates, gate), checksum=self._digest)
 
     def collect(self) -> bytes:
         """Run the pieces through the gates and return the bytes (no copy when nothing gates
@@ -142,7 +142,7 @@ def as_body(data: bytes | Sequence[bytes] | Spool | Body) -> Body:
     if isinstance(data, Body | Spool):
         return data if isinstance(data, Body) else Body(data)
     if isinstance(data, HashedParts):
-        return Body(data, sha256=data.sha256)
+        return Body(data, checksum=data.checksum)
     if isinstance(data, (bytearray, memoryview)):
         return Body(bytes(data))
     return Body(data)

@@ -47,8 +47,8 @@ class ServicePacks:
 
     def put(self, name: str, data: bytes | Body) -> None:
         body = as_body(data)
-        digest = body.sha256()
-        headers = {"X-Content-SHA256": digest, "Content-Type": "application/octet-stream"}
+        digest = body.checksum()
+        headers = {"X-Content-BLAKE3": digest, "Content-Type": "application/octet-stream"}
         # Same id and same bytes is a no-op on the service, so an upload may always be resent.
         self._t.call(
             "PUT",

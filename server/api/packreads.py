@@ -89,11 +89,12 @@ class PackReads:
     ) -> Answer | None:
         """The answer to a read that succeeds; None for the full application to answer."""
         try:
-            key, size, sha256 = locate(self._context, token, set_id, pack_id)
+            key, size, checksum = locate(self._context, token, set_id, pack_id)
             wanted = parse_range(range_header, size)
             if wanted is None:
                 body = self._context.store.get(key)
-                return 200, _headers(len(body), (b"x-content-sha256", sha256.encode())), body
+                named = (checksum.header.lower().encode(), checksum.hex.encode())
+                return 200, _headers(len(body), named), body
             start, end = wanted
             body = self._context.store.get(key, start, end - start + 1)
         except Exception:  # the full application answers, or reports, every failure

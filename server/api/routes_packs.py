@@ -11,7 +11,8 @@ import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 
-from server import ids
+from server import checksums, ids
+from server.checksums import Checksum
 from server.clock import iso
 from server.domain import sets, uploads
 from server.domain.accounts import require_account
@@ -81,12 +82,19 @@ def list_sets(principal: CurrentPrincipal, context: ContextDep) -> list[dict[str
     openapi_extra={
         "parameters": [
             {
+                "name": "X-Content-BLAKE3",
+                "in": "header",
+                "required": False,
+                "description": "hex BLAKE3 (32 bytes) of the body; this or X-Content-SHA256",
+                "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+            {
                 "name": "X-Content-SHA256",
                 "in": "header",
-                "required": True,
-                "description": "hex SHA-256 of the body",
+                "required": False,
+                "description": "hex SHA-256 of the body (older clients); this or X-Content-BLAKE3",
                 "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            }
+            },
         ],
         "requestBody": {"required": True, "content": {OCTETS: {"schema": BINARY}}},
     },
@@ -95,16 +103,21 @@ async def put_pack(
     set_id: str, pack_id: str, request: Request, principal: CurrentPrincipal, context: ContextDep
 ) -> Response:
     """Store a pack. The body is read once; hashing and the durable write run off the loop."""
-    declared = request.headers.get("x-content-sha256", "").strip().lower()
+    declared: Checksum | None = None
+    malformed: BadRequest | None = None
+    try:
+        declared = checksums.declared(request.headers)
+    except BadRequest as exc:  # told after the checks that answer 404 for others' sets
+        malformed = exc
     length_header = request.headers.get("content-length")
     length = int(length_header) if length_header and length_header.isdigit() else None
     now = context.clock.now()
     check = await _off_loop(
         uploads.precheck, context.db, principal, set_id, pack_id, declared, length, now
     )
-    if not ids.is_sha256_hex(declared):
-        raise BadRequest("X-Content-SHA256 must be the hex SHA-256 of the body")
-    sink = uploads.UploadSink(context.store, check)
+    if declared is None:
+        raise malformed or BadRequest("no checksum")
+    sink = uploads.UploadSink(context.store, check, declared)
     # One piece is hashed and written on a worker while the next arrives; pieces go in order.
     feeding: asyncio.Future[None] | None = None
     try:
@@ -123,7 +136,7 @@ async def put_pack(
             await feeding
         if pending:
             await _off_loop(sink.feed, pending)
-        created = await _off_loop(sink.finish, context.db, declared, now)
+        created = await _off_loop(sink.finish, context.db, now)
     finally:
         if feeding is not None and not feeding.done():
             # The request failed while a piece was being written: its outcome no longer
@@ -145,13 +158,13 @@ async def put_pack(
     responses={200: {"description": "the pack exists; its size and checksum in the headers"}},
 )
 def head_pack(set_id: str, pack_id: str, token: BearerToken, context: ContextDep) -> Response:
-    _key, size, sha256 = locate(context, token, set_id, pack_id)
+    _key, size, checksum = locate(context, token, set_id, pack_id)
     return Response(
         status_code=200,
         headers={
             "Content-Length": str(size),
             "Accept-Ranges": "bytes",
-            "X-Content-SHA256": sha256,
+            checksum.header: checksum.hex,
             "Content-Type": OCTETS,
         },
     )
@@ -180,7 +193,7 @@ def head_pack(set_id: str, pack_id: str, token: BearerToken, context: ContextDep
 def get_pack(
     set_id: str, pack_id: str, request: Request, token: BearerToken, context: ContextDep
 ) -> Response:
-    key, size, sha256 = locate(context, token, set_id, pack_id)
+    key, size, checksum = locate(context, token, set_id, pack_id)
     wanted = parse_range(request.headers.get("range"), size)
     try:
         if wanted is None:
@@ -188,7 +201,7 @@ def get_pack(
             return Response(
                 data,
                 media_type=OCTETS,
-                headers={"Accept-Ranges": "bytes", "X-Content-SHA256": sha256},
+                headers={"Accept-Ranges": "bytes", checksum.header: checksum.hex},
             )
         start, end = wanted
         data = context.store.get(key, start, end - start + 1)
@@ -223,7 +236,7 @@ def list_packs(
         ]
 
 
-def locate(context: Context, token: str, set_id: str, pack_id: str) -> tuple[str, int, str]:
+def locate(context: Context, token: str, set_id: str, pack_id: str) -> tuple[str, int, Checksum]:
     """The object key, size and checksum of a pack the token's owner may read. A restore sends
     hundreds of these reads, so the token, the subscription and the pack are checked in one
     session on one worker thread (not a dependency's thread and session, then the route's)."""

@@ -117,7 +117,7 @@ class Pack(Base):
     pack_id: Mapped[str] = mapped_column(String(32))
     object_key: Mapped[str] = mapped_column(String(200))
     size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(80))  # "<algorithm>:<hex>" (server.checksums)
     state: Mapped[str] = mapped_column(String(16))  # leased | live | removed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

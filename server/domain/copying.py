@@ -3,8 +3,7 @@ the way (for the safety copy and repairs from it)."""
 
 from __future__ import annotations
 
-import hashlib
-
+from server import checksums
 from server.store import ObjectNotFound, PackStore
 
 
@@ -12,9 +11,14 @@ class CopyFailed(Exception):
     """The source did not read back as the recorded checksum; nothing was written."""
 
 
-def check_object(store: PackStore, key: str, size: int, sha256: str) -> str | None:
-    """None when the object reads back whole and matches; else what is wrong, in a few words."""
-    hasher = hashlib.sha256()
+def check_object(store: PackStore, key: str, size: int, checksum: str) -> str | None:
+    """None when the object reads back whole and matches its stored `checksum`; else what is
+    wrong, in a few words."""
+    try:
+        expected = checksums.parse(checksum)
+    except ValueError:
+        return "its recorded checksum is unreadable"
+    hasher = expected.hasher()
     length = 0
     try:
         for block in store.read_blocks(key):
@@ -24,21 +28,25 @@ def check_object(store: PackStore, key: str, size: int, sha256: str) -> str | No
         return "missing"
     if length != size:
         return f"size {length} instead of {size}"
-    if hasher.hexdigest() != sha256:
+    if hasher.hexdigest() != expected.hex:
         return "checksum mismatch"
     return None
 
 
-def copy_object(source: PackStore, target: PackStore, key: str, sha256: str) -> None:
-    """Write `key` from source to target under the same key, only if the bytes read match
-    `sha256`; the target's object appears whole or not at all."""
+def copy_object(source: PackStore, target: PackStore, key: str, checksum: str) -> None:
+    """Write `key` from source to target under the same key, only if the bytes read match the
+    stored `checksum`; the target's object appears whole or not at all."""
+    try:
+        expected = checksums.parse(checksum)
+    except ValueError as exc:
+        raise CopyFailed("the recorded checksum is unreadable") from exc
     writer = target.writer(key)
-    hasher = hashlib.sha256()
+    hasher = expected.hasher()
     try:
         for block in source.read_blocks(key):
             hasher.update(block)
             writer.write(block)
-        if hasher.hexdigest() != sha256:
+        if hasher.hexdigest() != expected.hex:
             raise CopyFailed("the source does not match its checksum")
         writer.commit()
     except BaseException:

@@ -56,7 +56,7 @@ class _Row:
     pack_id: str
     object_key: str
     size: int
-    sha256: str
+    checksum: str  # as stored: "<algorithm>:<hex>"
     copied: bool
 
     def name(self) -> str:
@@ -82,7 +82,7 @@ def scrub(
         good, bad, copied = [], [], []
         for row in rows:
             report.packs_checked += 1
-            problem = check_object(store, row.object_key, row.size, row.sha256)
+            problem = check_object(store, row.object_key, row.size, row.checksum)
             if problem is not None:
                 problem = _repair(db, store, copy, row, problem, report)
             if problem is None:
@@ -122,7 +122,7 @@ def _batch(db: Database, after_pk: int) -> list[_Row]:
                 Pack.pack_id,
                 Pack.object_key,
                 Pack.size,
-                Pack.sha256,
+                Pack.checksum,
                 Pack.copied_at,
             )
             .join(BackupSet, Pack.set_pk == BackupSet.pk)
@@ -144,18 +144,18 @@ def _repair(
     """Restore a damaged pack from the copy; the remaining problem, or None when repaired."""
     if copy is None:
         return problem
-    if check_object(copy, row.object_key, row.size, row.sha256) is not None:
+    if check_object(copy, row.object_key, row.size, row.checksum) is not None:
         return f"{problem}; the safety copy is missing or damaged too"
     if not _still_current(db, row):
         return problem  # collected meanwhile: nothing to repair
     try:
-        copy_object(copy, store, row.object_key, row.sha256)
+        copy_object(copy, store, row.object_key, row.checksum)
     except CopyFailed as exc:
         return f"{problem}; repair from the safety copy failed: {exc}"
     if not _still_current(db, row):
         store.delete(row.object_key)
         return problem
-    after = check_object(store, row.object_key, row.size, row.sha256)
+    after = check_object(store, row.object_key, row.size, row.checksum)
     if after is not None:
         return f"{problem}; still {after} after repair from the safety copy"
     report.repaired.append(f"{row.name()}: {problem}, repaired from the safety copy")
@@ -169,7 +169,7 @@ def _refresh_copy(
     if row.copied and copy.size(row.object_key) == row.size:
         return False
     try:
-        copy_object(store, copy, row.object_key, row.sha256)
+        copy_object(store, copy, row.object_key, row.checksum)
     except (CopyFailed, ObjectNotFound):
         return False  # changed or collected while copying: the next run sees it again
     if not _still_current(db, row):

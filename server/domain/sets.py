@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from server import ids
+from server import checksums, ids
+from server.checksums import Checksum
 from server.db.models import Account, BackupSet, Pack
 from server.errors import NotFound, SubscriptionLocked
 from server.policy import retention
@@ -45,7 +46,7 @@ def _in_the_accounts_set(*columns: Any) -> Select[Any]:
 
 
 # A pack by the account, set and pack ids: one query for a restore's many ranged reads.
-_PACK_OF = _in_the_accounts_set(Pack.object_key, Pack.size, Pack.sha256).where(
+_PACK_OF = _in_the_accounts_set(Pack.object_key, Pack.size, Pack.checksum).where(
     Pack.pack_id == bindparam("pack_id")
 )
 _PACK = select(Pack).where(Pack.set_pk == bindparam("set_pk"), Pack.pack_id == bindparam("pack_id"))
@@ -69,8 +70,8 @@ def find_set(session: Session, account_id: str, set_id: str, lock: bool = False)
 
 def stored_pack(
     session: Session, account_id: str, set_id: str, pack_id: str
-) -> tuple[str, int, str]:
-    """(object key, size, SHA-256) of a pack of the account's set, or 404 naming what is
+) -> tuple[str, int, Checksum]:
+    """(object key, size, checksum) of a pack of the account's set, or 404 naming what is
     missing (the set or the pack), as `find_set` then `require_pack` would."""
     row = None
     if ids.is_id(set_id) and ids.is_id(pack_id):
@@ -79,7 +80,7 @@ def stored_pack(
     if row is None:
         find_set(session, account_id, set_id)  # raises when it is the set that is missing
         raise NotFound("no such pack")
-    return str(row[0]), int(row[1]), str(row[2])
+    return str(row[0]), int(row[1]), checksums.parse(str(row[2]))
 
 
 _PACKS_OF = _in_the_accounts_set(Pack.pack_id, Pack.object_key, Pack.size).where(

@@ -6,7 +6,6 @@ most an unreferenced object (scrub removes those) and never a row without bytes.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from server import ids
+from server.checksums import Checksum
 from server.db.engine import Database
 from server.db.models import Account, Pack
 from server.errors import ChecksumMismatch, Conflict, NotFound, QuotaExceeded, TooLarge
@@ -43,11 +43,13 @@ def precheck(
     principal: Principal,
     set_id: str,
     pack_id: str,
-    declared_sha256: str,
+    declared: Checksum | None,
     content_length: int | None,
     now: datetime,
 ) -> Precheck:
-    """Everything that can be refused before reading a single body byte."""
+    """Everything that can be refused before reading a single body byte. `declared` is None
+    when the request's checksum header is missing or malformed (refused after this, so that
+    another account's set still answers 404 first)."""
     if content_length is not None and content_length > MAX_PACK_BYTES:
         raise TooLarge(f"a pack may be at most {MAX_PACK_BYTES} bytes")
     with _noting_refusal(db, principal.account_id, now), db.read() as session:
@@ -58,7 +60,11 @@ def precheck(
             raise NotFound("no such pack")
         pack = find_pack(session, backup_set, pack_id)
         if pack is not None:
-            if pack.sha256 == declared_sha256 and content_length in (None, pack.size):
+            if (
+                declared is not None
+                and pack.checksum == str(declared)
+                and content_length in (None, pack.size)
+            ):
                 return Precheck(principal.account_id, set_id, pack_id, already_stored=True)
             if _usable(pack, now):
                 raise Conflict("a different pack with this id is stored; packs are immutable")
@@ -75,10 +81,11 @@ class UploadSink:
     """Takes the body in pieces as it arrives: hashes it and writes it straight to the store, so
     disk writes overlap the network and the body is never joined into one buffer."""
 
-    def __init__(self, store: PackStore, check: Precheck) -> None:
+    def __init__(self, store: PackStore, check: Precheck, declared: Checksum) -> None:
         self._store = store
         self._check = check
-        self._hasher = hashlib.sha256()
+        self._declared = declared
+        self._hasher = declared.hasher()
         self.size = 0
         self._key = new_object_key(check.account_id, check.set_id, check.pack_id)
         # Re-uploads of stored packs are only verified; kept in memory in case GC took the pack.
@@ -109,15 +116,16 @@ class UploadSink:
             elif self._held is not None:
                 self._held.append(chunk)
 
-    def finish(self, db: Database, declared_sha256: str, now: datetime) -> bool:
+    def finish(self, db: Database, now: datetime) -> bool:
         """Verify and record the pack; True when a new pack was stored (201), False if it was
         already there (200)."""
-        if self._hasher.hexdigest() != declared_sha256:
-            raise ChecksumMismatch("the body does not match X-Content-SHA256; nothing was stored")
-        check, size = self._check, self.size
+        declared = self._declared
+        if self._hasher.hexdigest() != declared.hex:
+            raise ChecksumMismatch(f"the body does not match {declared.header}; nothing was stored")
+        check, size, checksum = self._check, self.size, str(declared)
         if self._writer is None:
             with _noting_refusal(db, check.account_id, now):
-                if _record_existing(db, check, declared_sha256, size, now):
+                if _record_existing(db, check, checksum, size, now):
                     return False
             self._writer = self._store.writer(self._key)
             for chunk in self._held or ():
@@ -126,7 +134,7 @@ class UploadSink:
         self._committed = True
         try:
             with _noting_refusal(db, check.account_id, now):
-                created = _record_new(db, check, self._key, declared_sha256, size, now)
+                created = _record_new(db, check, self._key, checksum, size, now)
         except BaseException:
             self._store.delete(self._key)
             raise
@@ -142,12 +150,14 @@ class UploadSink:
                 self._writer.abort()
 
 
-def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now: datetime) -> bool:
+def _record_existing(
+    db: Database, check: Precheck, checksum: str, size: int, now: datetime
+) -> bool:
     """The same bytes were uploaded before: refresh the lease or revive an expired pack."""
     with db.write(bulk=True) as session:
         account = require_account(session, check.account_id, lock=True)
         pack = find_pack(session, find_set(session, check.account_id, check.set_id), check.pack_id)
-        if pack is None or pack.sha256 != sha256 or pack.size != size:
+        if pack is None or pack.checksum != checksum or pack.size != size:
             return False  # collected or replaced meanwhile: store it as new
         if pack.state == retention.LEASED or not _usable(pack, now):
             if not _usable(pack, now):
@@ -158,13 +168,13 @@ def _record_existing(db: Database, check: Precheck, sha256: str, size: int, now:
 
 
 def _record_new(
-    db: Database, check: Precheck, key: str, sha256: str, size: int, now: datetime
+    db: Database, check: Precheck, key: str, checksum: str, size: int, now: datetime
 ) -> bool:
     with db.write(bulk=True) as session:
         account = require_account(session, check.account_id, lock=True)
         backup_set = find_set(session, check.account_id, check.set_id)
         pack = find_pack(session, backup_set, check.pack_id)
-        if pack is not None and pack.sha256 == sha256 and pack.size == size:
+        if pack is not None and pack.checksum == checksum and pack.size == size:
             if not _usable(pack, now):
                 used = _check_quota(session, account, size, now)
                 lease(pack, now)
@@ -179,7 +189,7 @@ def _record_new(
         else:  # an expired pack re-uploaded with other bytes: the old bytes go to the trash
             discard_object(session, pack.object_key, now)
         pack.object_key = key
-        pack.sha256 = sha256
+        pack.checksum = checksum
         pack.size = size
         pack.created_at = now
         pack.damaged_at = None

@@ -416,10 +416,10 @@ def test_changed_large_files_stream_side_by_side_and_new_ones_one_at_a_time(
     assert describe(out / "Documents") == describe(src)
 
 
-def test_every_pack_goes_out_with_the_sha256_of_its_bytes(
+def test_every_pack_goes_out_with_the_checksum_of_its_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hashlib
+    import blake3
 
     from app.core.ports import HashedParts
     from app.core.spool import Spool
@@ -433,7 +433,7 @@ def test_every_pack_goes_out_with_the_sha256_of_its_bytes(
         # by the thread that finished it.
         assert isinstance(data, Spool | HashedParts)
         whole = data.read_all() if isinstance(data, Spool) else b"".join(data)
-        sent.append((type(data).__name__, hashlib.sha256(whole).hexdigest(), data.sha256))
+        sent.append((type(data).__name__, blake3.blake3(whole).hexdigest(), data.checksum))
         real_put(self, pack_id, data)
 
     monkeypatch.setattr(MemoryService, "put_pack", put_pack)

@@ -7,6 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
+import blake3
 import pytest
 
 from app.core import backup as backup_mod
@@ -41,10 +42,10 @@ def test_a_spooled_pack_is_the_pack_read_back_the_same_every_time(tmp_path: Path
     assert data is spool and writer.spooled
     whole = spool.read_all()
     assert len(whole) == len(spool)
-    assert spool.sha256 == hashlib.sha256(whole).hexdigest()
+    assert spool.checksum == blake3.blake3(whole).hexdigest()
     assert [e.blob_id for e in parse_pack(KEYS, pack_id, whole)] == [e.blob_id for e in entries]
     body = as_body(spool)
-    assert body.sha256() == spool.sha256 and len(body) == len(whole)
+    assert body.checksum() == spool.checksum and len(body) == len(whole)
     sent: list[int] = []
     gated = body.gated(sent.append, piece=4096)
     assert b"".join(gated) == whole and b"".join(gated) == whole, "a retry reads it again"
@@ -105,7 +106,7 @@ def test_body_keeps_a_spools_digest_through_gates(tmp_path: Path) -> None:
     spool = Spool(str(tmp_path))
     spool.write([b"abc", memoryview(b"defg")])
     body = Body(spool).gated(lambda n: None, piece=2)
-    assert body.sha256() == hashlib.sha256(b"abcdefg").hexdigest()
+    assert body.checksum() == blake3.blake3(b"abcdefg").hexdigest()
     assert list(body) == [b"ab", b"cd", b"ef", b"g"]
     with pytest.raises(RuntimeError):
         spool.write([b"more"])  # read back: finished
@@ -125,7 +126,7 @@ def test_writes_that_the_os_splits_still_land_whole_and_in_order(
     parts = [b"hello ", memoryview(b"spooled"), b"", b" world" * 5]
     spool.write(parts)
     assert spool.read_all() == b"".join(parts)
-    assert spool.sha256 == hashlib.sha256(b"".join(parts)).hexdigest()
+    assert spool.checksum == blake3.blake3(b"".join(parts)).hexdigest()
     spool.close()
 
 

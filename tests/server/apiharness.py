@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import blake3
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -105,13 +106,18 @@ class Api:
         assert self.call("PUT", f"/v1/sets/{set_id}", json={}).status_code == 201
         return set_id
 
-    def put_pack(self, set_id: str, data: bytes, pack_id: str | None = None) -> tuple[str, Any]:
+    def put_pack(
+        self, set_id: str, data: bytes, pack_id: str | None = None, *, older_client: bool = False
+    ) -> tuple[str, Any]:
+        """Upload as the current client does (BLAKE3), or as a client from before BLAKE3 did
+        (`older_client`: SHA-256)."""
         pack_id = pack_id or secrets.token_hex(16)
+        if older_client:
+            checksum = {"X-Content-SHA256": hashlib.sha256(data).hexdigest()}
+        else:
+            checksum = {"X-Content-BLAKE3": blake3.blake3(data).hexdigest()}
         reply = self.call(
-            "PUT",
-            f"/v1/sets/{set_id}/packs/{pack_id}",
-            content=data,
-            headers={"X-Content-SHA256": hashlib.sha256(data).hexdigest()},
+            "PUT", f"/v1/sets/{set_id}/packs/{pack_id}", content=data, headers=checksum
         )
         return pack_id, reply
 

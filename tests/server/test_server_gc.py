@@ -133,9 +133,14 @@ def test_scrub_finds_damage_and_clears_leftovers(harness: Harness) -> None:
     set_id = api.new_set()
     good, _ = api.put_pack(set_id, b"good pack bytes")
     bad, _ = api.put_pack(set_id, b"soon to be damaged")
-    api.commit(set_id, added=[good, bad])
+    # Packs stored by clients from before BLAKE3 carry SHA-256 checksums; scrub checks them too.
+    old_good, _ = api.put_pack(set_id, b"an older client's pack", older_client=True)
+    old_bad, _ = api.put_pack(set_id, b"an older client's damaged pack", older_client=True)
+    api.commit(set_id, added=[good, bad, old_good, old_bad])
     bad_file = next((harness.data_dir / "packs").rglob(f"{bad}.*"))
     bad_file.write_bytes(b"soon to be damaGed")
+    old_bad_file = next((harness.data_dir / "packs").rglob(f"{old_bad}.*"))
+    old_bad_file.write_bytes(b"an older client's damaGed pack")
     old_orphan = harness.data_dir / "packs" / "zz" / "orphan.1"
     old_orphan.parent.mkdir()
     old_orphan.write_bytes(b"left by a crash")
@@ -145,14 +150,16 @@ def test_scrub_finds_damage_and_clears_leftovers(harness: Harness) -> None:
     new_orphan.write_bytes(b"an upload about to be recorded")
     now = datetime.now(UTC)
     report = scrub(harness.db, harness.store, now, now - DAY)
-    assert report.packs_checked == 2 and len(report.damaged) == 1
-    assert bad in report.damaged[0] and "checksum" in report.damaged[0]
+    assert report.packs_checked == 4 and len(report.damaged) == 2
+    assert {bad, old_bad} == {line.split(" pack ")[1].split(":")[0] for line in report.damaged}
+    assert all("checksum mismatch" in line for line in report.damaged)
     assert not old_orphan.exists() and new_orphan.exists()
     warnings = api.call("GET", "/v1/account").json()["warnings"]
     assert [w["code"] for w in warnings] == ["damaged_packs"]
     bad_file.unlink()
+    old_bad_file.write_bytes(b"an older client's damaged pack")  # put right again
     report = scrub(harness.db, harness.store, now, now - DAY)
-    assert "missing" in report.damaged[0]
+    assert len(report.damaged) == 1 and bad in report.damaged[0] and "missing" in report.damaged[0]
 
 
 @pytest.mark.parametrize("offset_days", [0, 29])

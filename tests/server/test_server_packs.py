@@ -6,6 +6,8 @@ import hashlib
 import os
 import secrets
 
+import blake3
+
 from tests.server.apiharness import Harness
 
 
@@ -20,7 +22,8 @@ def test_put_get_head_round_trip(harness: Harness) -> None:
     head = api.call("HEAD", f"/v1/sets/{set_id}/packs/{pack_id}")
     assert head.status_code == 200 and head.content == b""
     assert int(head.headers["content-length"]) == len(data)
-    assert head.headers["x-content-sha256"] == hashlib.sha256(data).hexdigest()
+    assert head.headers["x-content-blake3"] == blake3.blake3(data).hexdigest()
+    assert "x-content-sha256" not in head.headers
     listed = api.call("GET", f"/v1/sets/{set_id}/packs").json()
     assert [(p["pack_id"], p["size"], p["expires_at"]) for p in listed] == [
         (pack_id, len(data), None)
@@ -58,15 +61,44 @@ def test_checksum_mismatch_stores_nothing(harness: Harness) -> None:
     set_id = api.new_set()
     pack_id = secrets.token_hex(16)
     path = f"/v1/sets/{set_id}/packs/{pack_id}"
-    wrong = hashlib.sha256(b"something else").hexdigest()
-    reply = api.call("PUT", path, content=b"payload", headers={"X-Content-SHA256": wrong})
-    assert reply.status_code == 400 and reply.json()["error"] == "checksum_mismatch"
+    for header, wrong in (
+        ("X-Content-BLAKE3", blake3.blake3(b"something else").hexdigest()),
+        ("X-Content-SHA256", hashlib.sha256(b"something else").hexdigest()),
+        # the right digest of the other algorithm is still the wrong checksum
+        ("X-Content-BLAKE3", hashlib.sha256(b"payload").hexdigest()),
+    ):
+        reply = api.call("PUT", path, content=b"payload", headers={header: wrong})
+        assert reply.status_code == 400 and reply.json()["error"] == "checksum_mismatch"
+        assert header in reply.json()["message"]
     assert api.call("HEAD", path).status_code == 404
     missing = api.call("PUT", path, content=b"payload")
     assert missing.status_code == 400
-    malformed = api.call("PUT", path, content=b"payload", headers={"X-Content-SHA256": "zz"})
+    malformed = api.call("PUT", path, content=b"payload", headers={"X-Content-BLAKE3": "zz"})
     assert malformed.status_code == 400
+    both = {
+        "X-Content-BLAKE3": blake3.blake3(b"payload").hexdigest(),
+        "X-Content-SHA256": hashlib.sha256(b"payload").hexdigest(),
+    }
+    assert api.call("PUT", path, content=b"payload", headers=both).status_code == 400
     assert [o for o in harness.store.list()] == []
+
+
+def test_an_older_clients_sha256_upload_is_verified_and_answered_in_kind(
+    harness: Harness,
+) -> None:
+    api = harness.user()
+    set_id = api.new_set()
+    data = os.urandom(100_000)
+    pack_id, reply = api.put_pack(set_id, data, older_client=True)
+    assert reply.status_code == 201
+    path = f"/v1/sets/{set_id}/packs/{pack_id}"
+    for method in ("HEAD", "GET"):
+        answer = api.call(method, path)
+        assert answer.headers["x-content-sha256"] == hashlib.sha256(data).hexdigest(), method
+        assert "x-content-blake3" not in answer.headers, method
+    # Re-sent the same way, it is the same pack; the bytes were checked, not just the id.
+    assert api.put_pack(set_id, data, pack_id, older_client=True)[1].status_code == 200
+    assert api.call("GET", path).content == data
 
 
 def test_reput_identical_is_200_and_different_bytes_conflict(harness: Harness) -> None:

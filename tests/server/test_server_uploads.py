@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from server.checksums import BLAKE3, Checksum
 from server.domain import uploads
 from server.store.folder import FolderStore
 
@@ -42,7 +43,7 @@ class _SlowStore(FolderStore):
 def test_abort_waits_for_the_piece_being_written_then_refuses_more(tmp_path: Path) -> None:
     store = _SlowStore(tmp_path)
     check = uploads.Precheck("acct", "s" * 32, "p" * 32, already_stored=False)
-    sink = uploads.UploadSink(store, check)
+    sink = uploads.UploadSink(store, check, Checksum(BLAKE3, "0" * 64))
     errors: list[BaseException] = []
 
     def feed() -> None:

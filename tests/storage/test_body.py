@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-
+import blake3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +25,7 @@ def test_parts_go_out_as_the_joined_bytes_in_full_pieces(parts: list[bytes], pie
     assert all(len(p) == piece for p in pieces[:-1])
     assert not pieces or 0 < len(pieces[-1]) <= piece
     assert seen == [len(p) for p in pieces]
-    assert body.sha256() == hashlib.sha256(joined).hexdigest()
+    assert body.checksum() == blake3.blake3(joined).hexdigest()
     assert body.data == joined and body.collect() == joined
 
 
@@ -55,14 +54,14 @@ def test_a_digest_handed_in_is_used_and_kept_by_gated_copies() -> None:
     from app.core.ports import HashedParts
 
     parts = (b"abc", b"def" * 1000)
-    real = hashlib.sha256(b"".join(parts)).hexdigest()
+    real = blake3.blake3(b"".join(parts)).hexdigest()
     hashed = HashedParts(parts, real)
-    assert hashed == parts and hashed.sha256 == real, "still the tuple of parts"
+    assert hashed == parts and hashed.checksum == real, "still the tuple of parts"
     body = as_body(hashed)
-    assert body.sha256() == real and body.data == b"".join(parts)
+    assert body.checksum() == real and body.data == b"".join(parts)
     # The digest is taken as given (the engine computed it from these very parts); a wrong one
     # would be refused by the service, which checks every upload against it.
-    told = Body(parts, sha256="0" * 64)
-    assert told.sha256() == "0" * 64
-    assert told.gated(lambda n: None, piece=7).sha256() == "0" * 64
-    assert Body(parts).sha256() == real
+    told = Body(parts, checksum="0" * 64)
+    assert told.checksum() == "0" * 64
+    assert told.gated(lambda n: None, piece=7).checksum() == "0" * 64
+    assert Body(parts).checksum() == real

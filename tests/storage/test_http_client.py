@@ -3,13 +3,13 @@ retries, what it never resends, and how answers become errors."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 import socket
 import time
 from pathlib import Path
 
+import blake3
 import pytest
 import requests
 
@@ -76,7 +76,8 @@ def test_pack_upload_carries_its_checksum_length_and_token(scripted: ScriptedSer
     _client(scripted.url).set_store(SET).put_pack(PACK, data)
     seen = scripted.seen[-1]
     assert seen.body == data
-    assert seen.headers["X-Content-SHA256"] == hashlib.sha256(data).hexdigest()
+    assert seen.headers["X-Content-BLAKE3"] == blake3.blake3(data).hexdigest()
+    assert "X-Content-SHA256" not in seen.headers
     assert seen.headers["Content-Length"] == str(len(data))
     assert "Transfer-Encoding" not in seen.headers
     assert seen.headers["Authorization"] == f"Bearer {TOKEN}"

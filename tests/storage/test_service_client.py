@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from typing import Any
 
+import blake3
 import pytest
 import requests
 
@@ -148,19 +148,19 @@ def test_the_upload_checksum_is_sent_and_checked(
     sent: list[str] = []
     session = requests.Session()
     session.hooks["response"].append(
-        lambda r, *a, **k: sent.append(r.request.headers.get("X-Content-SHA256", ""))
+        lambda r, *a, **k: sent.append(r.request.headers.get("X-Content-BLAKE3", ""))
     )
     client = ServiceClient(service.url, shared_client.token, session=session)
     pack, data = _id(), secrets.token_bytes(100_000)
     client.set_store(store.set_id).put_pack(pack, data)
-    assert sent == [hashlib.sha256(data).hexdigest()]
+    assert sent == [blake3.blake3(data).hexdigest()]
     # The service does check it: a wrong checksum is refused and nothing is stored.
     answer = requests.put(
         f"{service.url}/v1/sets/{store.set_id}/packs/{_id()}",
         data=data,
         headers={
             "Authorization": f"Bearer {shared_client.token}",
-            "X-Content-SHA256": hashlib.sha256(b"other").hexdigest(),
+            "X-Content-BLAKE3": blake3.blake3(b"other").hexdigest(),
         },
         timeout=10,
     )
