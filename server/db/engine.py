@@ -173,14 +173,22 @@ class WriterLock:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Take transaction control from pysqlite so writers can ask for BEGIN IMMEDIATE."""
+    """Take transaction control from pysqlite so writers can ask for BEGIN IMMEDIATE, and make
+    every committed transaction durable before it is answered.
+
+    `synchronous=FULL`: in WAL mode SQLite then syncs the log at each commit. With NORMAL, a
+    commit survives the process dying but may roll back when the machine loses power, after the
+    service has told a client its snapshot is safe, or after GC has already unlinked the files
+    of packs whose rows the lost transaction removed. One log sync per write costs a first
+    backup of the benchmark's tree about 84 more syncs (one per pack recorded, one commit).
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")  # deleted accounts leave no readable pages
         cursor.close()
