@@ -39,12 +39,18 @@ def test_every_pooled_connection_is_configured(tmp_path: Path) -> None:
     """Readers run in parallel on connections of their own; each one is set up when opened."""
     db = Database(sqlite_url(tmp_path / "keepsake.db"))
     seen: list[tuple[int, str]] = []
+    connections: set[int] = set()
     inside = threading.Barrier(4)
+    failures: list[BaseException] = []
 
     def read() -> None:
-        with db.read() as session:
-            seen.append(settings(session))
-            inside.wait(5)  # all four hold a connection at once: four different connections
+        try:
+            with db.read() as session:
+                seen.append(settings(session))
+                connections.add(id(session.connection().connection.dbapi_connection))
+                inside.wait(5)  # all four hold a connection at once
+        except BaseException as exc:  # told by the test, in its own thread
+            failures.append(exc)
 
     try:
         threads = [threading.Thread(target=read) for _ in range(4)]
@@ -52,6 +58,8 @@ def test_every_pooled_connection_is_configured(tmp_path: Path) -> None:
             thread.start()
         for thread in threads:
             thread.join(10)
+        assert failures == []
+        assert len(connections) == 4, "four connections, each configured when it was opened"
         assert seen == [(FULL, "wal")] * 4
     finally:
         db.dispose()
