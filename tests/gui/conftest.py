@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 
 from app.controller import Controller
 from app.profile import Profile
@@ -133,6 +133,16 @@ def make_desktop(qapp: object) -> Iterator[Callable[..., Desktop]]:
         desktop.quit()  # stops protection on a worker, for good
         assert desktop.bridge.wait_idle(60_000), "the desktop's workers did not finish"
         desktop.controller.stop_protection()
+        # Delete its Qt objects now. A failed test's traceback keeps `desktop` alive, and its
+        # windows, left standing, crashed the interpreter a few GUI tests later (a segfault in
+        # pytest-qt's event processing); the whole run, and its retry, then ended there.
+        windows = desktop.windows
+        for window in (windows.status, windows.settings, windows.restore, windows.first_run):
+            if window is not None:
+                window.deleteLater()
+        windows.deleteLater()
+        desktop.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
