@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -122,16 +123,55 @@ def _kill_group(pid: int) -> None:
 
 
 def tree_bytes(path: Path) -> int:
-    """Apparent size of every regular file under `path`: what a repository stores."""
+    """What a repository under `path` stores: the apparent size of every regular file, except
+    that a SQLite database counts as its pages and its write-ahead log as nothing.
+
+    Why: SQLite writes each commit to the log and copies it into the database at a checkpoint,
+    then writes the log again from its start without shrinking the file (and deletes it when
+    the last connection closes). So the log's size is the longest it has ever been, not data:
+    counted as a file, a commit that added no page to the database (the service's, after a
+    backup that changed nothing) still looked like tens of KiB added. A reader's page count
+    includes what the log holds that is not yet copied."""
     total = 0
     for dirpath, _, filenames in os.walk(path):
+        present = set(filenames)
         for name in filenames:
+            full = Path(dirpath) / name
             try:
-                st = os.lstat(os.path.join(dirpath, name))
+                if _is_sqlite_side_file(full, present):
+                    continue
+                total += _sqlite_bytes(full) if _is_sqlite(full) else full.lstat().st_size
             except FileNotFoundError:
                 continue
-            total += st.st_size
     return total
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")  # the log, its index, a rollback journal
+
+
+def _is_sqlite(path: Path) -> bool:
+    if not path.is_file() or path.is_symlink():
+        return False
+    with path.open("rb") as fh:
+        return fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+
+
+def _is_sqlite_side_file(path: Path, present: set[str]) -> bool:
+    for suffix in _SQLITE_SIDE_FILES:
+        base = path.name.removesuffix(suffix)
+        if base != path.name and base in present and _is_sqlite(path.with_name(base)):
+            return True
+    return False
+
+
+def _sqlite_bytes(path: Path) -> int:
+    """Pages x page size, read-only (the service may be running): fails loudly, never guesses."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=30)) as conn:
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    return pages * page_size
 
 
 def timed_sync() -> float:

@@ -6,6 +6,8 @@ mis-measures memory gives numbers nobody should trust.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 import report
 import run as bench_run
 import summary
-from measure import StepFailed, run_measured
+from measure import StepFailed, run_measured, tree_bytes
 from steps import StepResult
 from verify import RestoreMismatch, compare_file, compare_tree, manifest
 
@@ -179,3 +181,34 @@ def test_a_restore_step_is_timed_until_its_writes_are_synced(tmp_path: Path) -> 
     assert landed == written
     assert result.sync_seconds is not None and result.sync_seconds >= 0
     assert result.on_disk_seconds == pytest.approx(0.5 + result.sync_seconds)
+
+
+def test_a_sqlite_database_counts_as_its_pages_not_its_log(tmp_path: Path) -> None:
+    """A commit that rewrites pages grows the write-ahead log's file but stores nothing new."""
+    db = tmp_path / "service.db"
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "p1").write_bytes(b"x" * 5000)
+    (tmp_path / "packs" / "loose-wal").write_bytes(b"y" * 300)  # no database beside it: a file
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # the log keeps every commit until closed
+        conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)")
+        conn.executemany("INSERT INTO t VALUES (?, ?)", ((i, bytes(1000)) for i in range(200)))
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+
+        def pages() -> int:
+            return int(conn.execute("PRAGMA page_count").fetchone()[0])
+
+        files = 5000 + 300
+        assert tree_bytes(tmp_path) == files + pages() * page_size
+        log = tmp_path / "service.db-wal"
+        log_before, stored_before, pages_before = log.stat().st_size, tree_bytes(tmp_path), pages()
+
+        conn.execute("UPDATE t SET v = ?", (bytes([1]) * 1000,))  # the same ~50 pages, rewritten
+        assert log.stat().st_size > log_before + 40 * page_size
+        assert pages() == pages_before
+        assert tree_bytes(tmp_path) == stored_before
+
+        conn.executemany("INSERT INTO t VALUES (?, ?)", ((i, bytes(1000)) for i in range(200, 300)))
+        assert pages() > pages_before
+        assert tree_bytes(tmp_path) == stored_before + (pages() - pages_before) * page_size
