@@ -22,6 +22,7 @@ WAIT = 300_000
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("settled_heap")
 def test_a_20000_file_snapshot_is_browsed_folder_by_folder_without_freezing(
     qtbot: QtBot, ready_controller: Callable[..., Controller], private_home: Path
 ) -> None:

@@ -35,6 +35,7 @@ def make_data(folder: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("settled_heap")
 def test_the_ui_thread_never_blocks_over_100_ms_during_a_500_mib_backup(
     qtbot: QtBot,
     ready_controller: Callable[..., Controller],
