@@ -272,14 +272,21 @@ def generate(root: Path, seed: int = 1, scale: float = 1.0) -> TreeStats:
         _write(root / rel, _photo_bytes(seed, rel, size), rng.randint(_MTIME_LO, _MTIME_HI))
         stats.photos += 1
         stats.photo_bytes += size
-    large = max(MIB, round(LARGE_SIZE * scale) // (4 * KIB) * (4 * KIB))
     for role, rel in LARGE_FILES.items():
-        data = (
-            _vm_bytes(seed, rel, large, texts) if role == "vm" else random_bytes(seed, rel, large)
-        )
+        data = large_file(seed, scale, role, texts)
         _write(root / rel, data, rng.randint(_MTIME_LO, _MTIME_HI))
-        stats.large_bytes += large
+        stats.large_bytes += len(data)
     return stats
+
+
+def large_file(seed: int, scale: float, role: str, texts: TextSource | None = None) -> bytes:
+    """One of the three large files (`LARGE_FILES`' roles) as `generate` writes it; `texts` is the
+    tree's text pool, `TextSource(seed)`."""
+    size = max(MIB, round(LARGE_SIZE * scale) // (4 * KIB) * (4 * KIB))
+    rel = LARGE_FILES[role]
+    if role == "vm":
+        return _vm_bytes(seed, rel, size, texts or TextSource(seed))
+    return random_bytes(seed, rel, size)
 
 
 @dataclass
@@ -348,17 +355,16 @@ def edit_tree(root: Path, seed: int = 1, scale: float = 1.0) -> EditReport:
         _write(root / rel, _photo_bytes(seed + 1, rel, size), None)
         report.added.append(rel)
         report.bytes_written += size
-    size = (root / LARGE_FILES["vm"]).stat().st_size
-    append = max(256 * KIB, round(8 * MIB * scale))
+    append = recording_append(seed, scale)
     with open(root / LARGE_FILES["recording"], "ab") as fh:
-        fh.write(random_bytes(seed + 1, "append", append))
-    report.appended[LARGE_FILES["recording"]] = append
-    patch = min(size // 4, max(256 * KIB, round(4 * MIB * scale)))
+        fh.write(append)
+    report.appended[LARGE_FILES["recording"]] = len(append)
+    at, patch = vm_patch(seed, scale, (root / LARGE_FILES["vm"]).stat().st_size, texts)
     with open(root / LARGE_FILES["vm"], "r+b") as fh:
-        fh.seek(size // 2)
-        fh.write(_vm_bytes(seed + 1, "patch", patch, texts))
-    report.patched[LARGE_FILES["vm"]] = patch
-    report.bytes_written += append + patch
+        fh.seek(at)
+        fh.write(patch)
+    report.patched[LARGE_FILES["vm"]] = len(patch)
+    report.bytes_written += len(append) + len(patch)
     projects = sorted(f for f in folders if f.count("/") == 2 and f.startswith("Documents/"))
     old = rng.choice(projects or folders)
     new = f"{old} (archived)"
@@ -369,6 +375,20 @@ def edit_tree(root: Path, seed: int = 1, scale: float = 1.0) -> EditReport:
     for paths in (report.modified, report.added):
         paths[:] = [_moved(rel, moved) for rel in paths]
     return report
+
+
+def recording_append(seed: int, scale: float) -> bytes:
+    """What the day of edits appends to the screen recording (a recording still being written)."""
+    return random_bytes(seed + 1, "append", max(256 * KIB, round(8 * MIB * scale)))
+
+
+def vm_patch(
+    seed: int, scale: float, vm_size: int, texts: TextSource | None = None
+) -> tuple[int, bytes]:
+    """Where the day of edits overwrites the disk image, and with what (`texts`: the edits'
+    text pool, `TextSource(seed + 1)`, passed in because it takes a second to build)."""
+    size = min(vm_size // 4, max(256 * KIB, round(4 * MIB * scale)))
+    return vm_size // 2, _vm_bytes(seed + 1, "patch", size, texts or TextSource(seed + 1))
 
 
 def _moved(rel: str, moves: dict[str, str]) -> str:

@@ -7,10 +7,12 @@ mis-measures memory gives numbers nobody should trust.
 from __future__ import annotations
 
 import contextlib
+import random
 import sqlite3
 import sys
 from pathlib import Path
 
+import chunking
 import gen_tree
 import pytest
 import report
@@ -56,6 +58,33 @@ def test_edit_tree_does_what_its_report_says(tmp_path: Path) -> None:
     for rel, grown in edits.appended.items():
         assert after[rel][0] == before[rel][0] + grown
     assert after[gen_tree.LARGE_FILES["video"]] == before[gen_tree.LARGE_FILES["video"]]
+
+
+def test_the_edit_helpers_write_what_edit_tree_reports(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    gen_tree.generate(root, seed=5, scale=SCALE)
+    vm = (root / gen_tree.LARGE_FILES["vm"]).read_bytes()
+    assert vm == gen_tree.large_file(5, SCALE, "vm")
+    gen_tree.edit_tree(root, seed=5, scale=SCALE)
+    at, patch = gen_tree.vm_patch(5, SCALE, len(vm))
+    assert (root / gen_tree.LARGE_FILES["vm"]).read_bytes() == vm[:at] + patch + vm[
+        at + len(patch) :
+    ]
+    recording = (root / gen_tree.LARGE_FILES["recording"]).read_bytes()
+    assert recording.endswith(gen_tree.recording_append(5, SCALE))
+
+
+def test_the_chunking_study_counts_only_what_an_edit_made_new() -> None:
+    rng = random.Random(1)
+    data = rng.randbytes(24 * 2**20)
+    assert chunking.new_chunks(data, data, 2) == chunking.NewChunks(0, 0, 0)
+    tail = rng.randbytes(3 * 2**20)
+    grown = chunking.new_chunks(data, data + tail, 2)
+    # the append and at most the old last chunk, cut again; random bytes are stored raw
+    assert len(tail) <= grown.plain <= len(tail) + 8 * 2**20
+    assert grown.stored == grown.plain
+    text = b"the same line again and again\n" * 2**18
+    assert chunking.new_chunks(b"", text, 2).stored < len(text) // 10
 
 
 def test_a_flipped_byte_in_a_restore_fails_the_benchmark(tmp_path: Path) -> None:
