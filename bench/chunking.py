@@ -80,16 +80,32 @@ def new_chunks(before: bytes, after: bytes, level: int) -> NewChunks:
     )
 
 
-def edits(seed: int) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
-    """(before, after) windows of the disk image and of the recording, as the day of edits leaves
-    them at scale 1."""
+@dataclass(frozen=True)
+class Edits:
+    """One seed's two edited large files, windowed: before and after each edit."""
+
+    vm_before: bytes
+    vm_after: bytes
+    recording_before: bytes
+    recording_after: bytes
+    alone: int  # the patch and the append themselves, as the engine would store them
+
+
+def edits(seed: int) -> Edits:
+    """The disk image's and the recording's windows as the day of edits leaves them (scale 1)."""
     vm = gen_tree.large_file(seed, 1.0, "vm")
     at, patch = gen_tree.vm_patch(seed, 1.0, len(vm))
     start, end = max(0, at - BEFORE), min(len(vm), at + AFTER)
-    vm_before = vm[start:end]
-    vm_after = vm[start:at] + patch + vm[at + len(patch) : end]
     recording = gen_tree.large_file(seed, 1.0, "recording")[-TAIL:]
-    return (vm_before, vm_after), (recording, recording + gen_tree.recording_append(seed, 1.0))
+    append = gen_tree.recording_append(seed, 1.0)
+    cctx = zstandard.ZstdCompressor(level=sealing.ZSTD_LEVEL)
+    return Edits(
+        vm_before=vm[start:end],
+        vm_after=vm[start:at] + patch + vm[at + len(patch) : end],
+        recording_before=recording,
+        recording_after=recording + append,
+        alone=stored_size(patch, cctx) + stored_size(append, cctx),
+    )
 
 
 def seeds(text: str) -> list[int]:
@@ -108,13 +124,25 @@ def summarize(level: int, vm: list[NewChunks], rec: list[NewChunks]) -> str:
     )
 
 
-def measure_seed(seed: int, levels: list[int]) -> dict[int, tuple[NewChunks, NewChunks]]:
-    """One seed's new chunks for each level: (disk image, recording)."""
-    (vm_before, vm_after), (rec_before, rec_after) = edits(seed)
-    return {
-        level: (new_chunks(vm_before, vm_after, level), new_chunks(rec_before, rec_after, level))
+def measure_seed(
+    seed: int, levels: list[int]
+) -> tuple[int, dict[int, tuple[NewChunks, NewChunks]]]:
+    """One seed's edits alone (stored bytes), and its new chunks for each level: (disk image,
+    recording)."""
+    found = edits(seed)
+    return found.alone, {
+        level: (
+            new_chunks(found.vm_before, found.vm_after, level),
+            new_chunks(found.recording_before, found.recording_after, level),
+        )
         for level in levels
     }
+
+
+def describe(chunks: NewChunks) -> str:
+    return (
+        f"{chunks.count} chunks, {chunks.plain / MIB:.2f} MiB stored as {chunks.stored / MIB:.2f}"
+    )
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -126,21 +154,18 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     levels = [int(x) for x in args.levels.split(",")]
     found: dict[int, tuple[list[NewChunks], list[NewChunks]]] = {lv: ([], []) for lv in levels}
+    alone: list[int] = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         measured = pool.map(partial(measure_seed, levels=levels), seeds(args.seeds))
-        for seed, by_level in zip(seeds(args.seeds), measured, strict=True):
+        for seed, (edits_alone, by_level) in zip(seeds(args.seeds), measured, strict=True):
+            alone.append(edits_alone)
             for level, (vm, rec) in by_level.items():
                 found[level][0].append(vm)
                 found[level][1].append(rec)
             if args.rows:
-                print(
-                    f"seed {seed}: "
-                    + "; ".join(
-                        f"level {lv}: {vm.stored / MIB:.2f} + {rec.stored / MIB:.2f} MiB"
-                        for lv, (vm, rec) in by_level.items()
-                    ),
-                    flush=True,
-                )
+                print(f"seed {seed}: the edits alone store {edits_alone / MIB:.2f} MiB", flush=True)
+                for level, (vm, rec) in by_level.items():
+                    print(f"  level {level}: image {describe(vm)}; recording {describe(rec)}")
     n = len(seeds(args.seeds))
     print(
         f"\nNew chunks stored for the disk image's patch and the recording's append, {n} seeds (MiB)\n"
@@ -152,6 +177,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for level in levels:
         print(summarize(level, *found[level]))
+    print(
+        f"\nThe patch and the append alone, compressed as the engine stores them: "
+        f"{statistics.mean(alone) / MIB:.2f} MiB on average ({min(alone) / MIB:.2f}-"
+        f"{max(alone) / MIB:.2f})"
+    )
     return 0
 
 
