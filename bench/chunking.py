@@ -108,11 +108,6 @@ def edits(seed: int) -> Edits:
     )
 
 
-def seeds(text: str) -> list[int]:
-    first, _, last = text.partition("-")
-    return list(range(int(first), int(last or first) + 1))
-
-
 def summarize(level: int, vm: list[NewChunks], rec: list[NewChunks]) -> str:
     vm_mib = [c.stored / MIB for c in vm]
     both = [(a.stored + b.stored) / MIB for a, b in zip(vm, rec, strict=True)]
@@ -153,11 +148,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--rows", action="store_true", help="print every seed's figures too")
     args = parser.parse_args(list(argv) if argv is not None else None)
     levels = [int(x) for x in args.levels.split(",")]
+    chosen = gen_tree.seed_range(args.seeds)
     found: dict[int, tuple[list[NewChunks], list[NewChunks]]] = {lv: ([], []) for lv in levels}
     alone: list[int] = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        measured = pool.map(partial(measure_seed, levels=levels), seeds(args.seeds))
-        for seed, (edits_alone, by_level) in zip(seeds(args.seeds), measured, strict=True):
+        measured = pool.map(partial(measure_seed, levels=levels), chosen)
+        for seed, (edits_alone, by_level) in zip(chosen, measured, strict=True):
             alone.append(edits_alone)
             for level, (vm, rec) in by_level.items():
                 found[level][0].append(vm)
@@ -166,9 +162,8 @@ def main(argv: Iterable[str] | None = None) -> int:
                 print(f"seed {seed}: the edits alone store {edits_alone / MIB:.2f} MiB", flush=True)
                 for level, (vm, rec) in by_level.items():
                     print(f"  level {level}: image {describe(vm)}; recording {describe(rec)}")
-    n = len(seeds(args.seeds))
     print(
-        f"\nNew chunks stored for the disk image's patch and the recording's append, {n} seeds (MiB)\n"
+        f"\nNew chunks stored for the disk image's patch and the recording's append, {len(chosen)} seeds (MiB)\n"
     )
     print(
         "| normalization | image: chunks | image: mean | image: max | recording: mean "

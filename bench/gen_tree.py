@@ -391,6 +391,12 @@ def vm_patch(
     return vm_size // 2, _vm_bytes(seed + 1, "patch", size, texts or TextSource(seed + 1))
 
 
+def seed_range(text: str) -> list[int]:
+    """Seeds from a command line: one ("7") or an inclusive range ("1-14")."""
+    first, _, last = text.partition("-")
+    return list(range(int(first), int(last or first) + 1))
+
+
 def _moved(rel: str, moves: dict[str, str]) -> str:
     for before, after in moves.items():
         if rel.startswith(before):

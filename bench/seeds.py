@@ -67,11 +67,6 @@ def added(seed: int, scale: float, workdir: Path) -> dict[str, int]:
     return found
 
 
-def seeds(text: str) -> list[int]:
-    first, _, last = text.partition("-")
-    return list(range(int(first), int(last or first) + 1))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default="1-12", help="a seed or a range, e.g. 1-12")
@@ -81,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     base = args.workdir or Path(tempfile.mkdtemp(prefix="keepsake-seeds-"))
     rows = []
-    for seed in seeds(args.seeds):
+    for seed in gen_tree.seed_range(args.seeds):
         workdir = base / f"seed{seed}"
         workdir.mkdir(parents=True)
         try:
