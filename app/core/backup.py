@@ -250,6 +250,7 @@ class _Run:
                 versions_base=versions_base,
                 same_as=same_as,
                 records_reused=state.records_reused,
+                listed=packer.listed,
             )
             repo.index.set_meta(LIVE_SNAPSHOT, done.snapshot_id)
             # An incremental run's counts are a superset (see stage_carry_over); a full scan's,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from app.core import index as ix
 from app.core.errors import KeepsakeError
 from app.core.index import SnapshotRow
-from app.core.indexdelta import DELTA, FULL, new_index_id, seal_index
+from app.core.indexdelta import DELTA, FULL, encode_pack_entry, new_index_id, seal_index
 from app.core.indexhistory import EXACT_LIVE_SNAPSHOT, LIVE_SNAPSHOT
 from app.core.ports import CommitRequest
 from app.core.repository import Repository, parse_time
@@ -63,6 +63,7 @@ def commit_snapshot(
     versions_base: bool,
     same_as: str | None = None,
     records_reused: Sequence[bytes] = (),
+    listed: Mapping[str, bytes] | None = None,
 ) -> Committed:
     """Commit the staged run as a new snapshot; the index changes only once the service agrees.
 
@@ -74,8 +75,13 @@ def commit_snapshot(
 
     `records_reused` are the folder records the scan reused with their trees, whose references
     it did not stage (see `app.core.dircache`): they are staged here, before anything is counted,
-    unless the counts are taken as they are."""
+    unless the counts are taken as they are.
+
+    `listed`: the index-object items (`encode_pack_entry`) of the packs this run uploaded, encoded
+    by the packer as it recorded them; other packs the commit adds (a killed run's) are read from
+    the index."""
     index = repo.index
+    listed = listed or {}
     same = same_as is not None and index.get_meta(LIVE_SNAPSHOT) == same_as == index.get_meta(
         EXACT_LIVE_SNAPSHOT
     )
@@ -105,13 +111,11 @@ def commit_snapshot(
     since_full = int(index.get_meta("deltas_since_full") or 0)
     full = not known_indexes or since_full + 1 >= repo.full_index_every
     index_id = new_index_id()
+    entries = [listed.get(p) or encode_pack_entry(p, index.pack_blobs(p)) for p in added]
     if full:
         keep = (ix.COMMITTED, ix.REMOVED)
-        listing = [(p, blobs) for p, _, blobs in index.all_blobs_by_pack(keep)]
-        listing += [(p, index.pack_blobs(p)) for p in added]
-    else:
-        listing = [(p, index.pack_blobs(p)) for p in added]
-    sealed_index = seal_index(sealer, index_id, FULL if full else DELTA, listing)
+        entries[:0] = [encode_pack_entry(p, blobs) for p, _, blobs in index.all_blobs_by_pack(keep)]
+    sealed_index = seal_index(sealer, index_id, FULL if full else DELTA, entries)
 
     last = index.last_known()
     now = repo.clock.now()

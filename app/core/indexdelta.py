@@ -33,21 +33,26 @@ def new_index_id() -> str:
     return secrets.token_hex(16)
 
 
-def encode_index(kind: str, packs: Iterable[tuple[str, Sequence[BlobLocation]]]) -> bytes:
-    body = [
-        [
-            bytes.fromhex(pack_id),
-            [[b.blob_id, b.blob_type, b.offset, b.length, b.raw_length] for b in blobs],
-        ]
-        for pack_id, blobs in packs
-    ]
-    return msgpack.packb([VERSION, kind, body], use_bin_type=True)  # type: ignore[no-any-return]
+def encode_pack_entry(pack_id: str, blobs: Iterable[BlobLocation]) -> bytes:
+    """One pack's item of an index object's body, encoded on its own: the packer encodes each
+    pack it uploads as it records it, so that the commit, at the end of a run, only joins them
+    instead of reading every blob back from the index (about 0.1-0.2 s of a first backup's
+    tail)."""
+    rows = [[b.blob_id, b.blob_type, b.offset, b.length, b.raw_length] for b in blobs]
+    return msgpack.packb([bytes.fromhex(pack_id), rows], use_bin_type=True)  # type: ignore[no-any-return]
 
 
-def seal_index(
-    sealer: Sealer, index_id: str, kind: str, packs: Iterable[tuple[str, Sequence[BlobLocation]]]
-) -> bytes:
-    return sealer.seal(BlobType.INDEX, bytes.fromhex(index_id), encode_index(kind, packs))
+def encode_index(kind: str, entries: Sequence[bytes]) -> bytes:
+    """The plaintext of an index object from its packs' `encode_pack_entry` items: byte for byte
+    what msgpack makes of the whole `[V, kind, body]` list, since an array is its header followed
+    by its items."""
+    pack = msgpack.Packer(use_bin_type=True)
+    head = pack.pack_array_header(3) + pack.pack(VERSION) + pack.pack(kind)
+    return b"".join((head, pack.pack_array_header(len(entries)), *entries))
+
+
+def seal_index(sealer: Sealer, index_id: str, kind: str, entries: Sequence[bytes]) -> bytes:
+    return sealer.seal(BlobType.INDEX, bytes.fromhex(index_id), encode_index(kind, entries))
 
 
 def open_index(subkeys: Subkeys, index_id: str, sealed: bytes) -> IndexObject:

@@ -115,19 +115,25 @@ class IndexHistory(IndexDB):
             )
 
     def staged_pack_counts(self) -> tuple[dict[str, int], int]:
-        """How many staged (referenced) blobs each pack holds, and how many refs have no location."""
-        counts = {
-            str(p): int(n)
-            for p, n in self._query(
-                "SELECT b.pack_id, COUNT(*) FROM blobs b WHERE b.id IN (SELECT id FROM stage_refs)"
-                " GROUP BY b.pack_id"
-            )
-        }
-        missing = self._query(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT id FROM stage_refs) r"
-            " WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.id = r.id)"
-        )
-        return counts, int(missing[0][0])
+        """How many staged (referenced) blobs each pack holds, and how many refs have no location.
+
+        A blob id has one location at most (the key of `blobs`), so the counts add up to the
+        distinct referenced ids that have one: the others are the unlocated. Counted in one read
+        transaction, so no writer can slip in between the two queries."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                rows = self._conn.execute(
+                    "SELECT b.pack_id, COUNT(*) FROM blobs b"
+                    " WHERE b.id IN (SELECT id FROM stage_refs) GROUP BY b.pack_id"
+                ).fetchall()
+                referenced = self._conn.execute(
+                    "SELECT COUNT(DISTINCT id) FROM stage_refs"
+                ).fetchone()[0]
+            finally:
+                self._conn.execute("COMMIT")
+        counts = {str(p): int(n) for p, n in rows}
+        return counts, int(referenced) - sum(counts.values())
 
     def finish_backup(
         self,

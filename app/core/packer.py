@@ -26,6 +26,7 @@ from datetime import timedelta
 from app.core import heap
 from app.core import index as ix
 from app.core.index import BlobLocation, Index
+from app.core.indexdelta import encode_pack_entry
 from app.core.packfile import PackWriter
 from app.core.ports import HashedParts, PackStore, pack_checksum
 from app.core.progress import Cancelled, CancelToken
@@ -83,6 +84,8 @@ class Packer:
         self._error: BaseException | None = None
         self._trimmer = heap.Trimmer(TRIM_AFTER)
         self.uploaded: list[str] = []
+        # Each uploaded pack's item of the commit's index object, encoded while the run goes on.
+        self.listed: dict[str, bytes] = {}
         self.bytes_uploaded = 0
         self._threads = [
             threading.Thread(target=self._upload_loop, name="keepsake-upload", daemon=True)
@@ -266,7 +269,9 @@ class Packer:
     ) -> None:
         self._store.put_pack(pack_id, parts)
         self._index.record_uploaded(pack_id, size, blobs, self._lease_until)
+        listed = encode_pack_entry(pack_id, blobs)
         with self._lock:
             self.uploaded.append(pack_id)
+            self.listed[pack_id] = listed
             self.bytes_uploaded += size
         self._on_upload(size)

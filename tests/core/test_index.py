@@ -6,13 +6,24 @@ import os
 import threading
 from pathlib import Path
 
+import msgpack
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core import index as ix
 from app.core.errors import IntegrityError
 from app.core.filescache import RACY_NS, CacheEntry, StagedVersion, entry_for
 from app.core.index import BlobLocation, Index, SnapshotRow
-from app.core.indexdelta import decode_index, encode_index, new_index_id, open_index, seal_index
+from app.core.indexdelta import (
+    VERSION,
+    decode_index,
+    encode_index,
+    encode_pack_entry,
+    new_index_id,
+    open_index,
+    seal_index,
+)
 from app.core.sealing import Sealer
 from tests.core.enginekit import new_subkeys
 
@@ -115,6 +126,18 @@ def test_unlocated_refs_are_counted(tmp_path: Path) -> None:
     assert index.staged_pack_counts() == ({}, 1)
 
 
+def test_staged_counts_take_each_referenced_blob_once(tmp_path: Path) -> None:
+    """Refs repeat (one chunk in many files), and located and unlocated ones mix: each distinct
+    blob counts once, for its pack or as unlocated; stored blobs nobody references, not at all."""
+    index = Index(tmp_path / "i.db")
+    index.record_uploaded("aa" * 16, 1000, [loc(1), loc(2), loc(3)], "2030-01-01T00:00:00Z")
+    index.record_uploaded("bb" * 16, 1000, [loc(4, "bb" * 16)], "2030-01-01T00:00:00Z")
+    index.begin_stage()
+    refs = [bytes([n]) * 32 for n in (1, 1, 2, 4, 4, 4)] + [b"y" * 32, b"z" * 32, b"z" * 32]
+    index.stage([], refs, [])
+    assert index.staged_pack_counts() == ({"aa" * 16: 2, "bb" * 16: 1}, 2)
+
+
 def test_concurrent_writers_and_readers(tmp_path: Path) -> None:
     index = Index(tmp_path / "i.db")
     errors: list[BaseException] = []
@@ -140,12 +163,41 @@ def test_index_objects_round_trip_and_are_authenticated() -> None:
     keys = new_subkeys()
     packs = [("aa" * 16, [loc(1), loc(2, blob_type=2)]), ("bb" * 16, [])]
     packs[0] = ("aa" * 16, [loc(1), BlobLocation(bytes([2]) * 32, 2, "aa" * 16, 200, 90, 80)])
-    assert decode_index(encode_index("delta", packs)).packs == packs
+    entries = [encode_pack_entry(p, blobs) for p, blobs in packs]
+    assert decode_index(encode_index("delta", entries)).packs == packs
     index_id = new_index_id()
-    sealed = seal_index(Sealer(keys), index_id, "full", packs)
+    sealed = seal_index(Sealer(keys), index_id, "full", entries)
     obj = open_index(keys, index_id, sealed)
     assert obj.kind == "full" and obj.packs == packs
     with pytest.raises(IntegrityError):
         open_index(keys, new_index_id(), sealed)  # served under another id
     with pytest.raises(IntegrityError):
         open_index(keys, index_id, sealed[:-1] + bytes([sealed[-1] ^ 1]))
+
+
+_blob = st.builds(
+    lambda blob_id, blob_type, nums: (blob_id, blob_type, *nums),
+    st.binary(min_size=32, max_size=32),
+    st.integers(0, 3),
+    st.tuples(*[st.integers(0, 2**40)] * 3),
+)
+_packs = st.lists(
+    st.tuples(st.binary(min_size=16, max_size=16), st.lists(_blob, max_size=40)), max_size=40
+)
+
+
+@given(kind=st.sampled_from(["delta", "full"]), packs=_packs)
+def test_index_object_joined_from_pack_items_is_the_whole_list_encoded(
+    kind: str, packs: list[tuple[bytes, list[tuple[bytes, int, int, int, int]]]]
+) -> None:
+    """The commit joins items the packer encoded one pack at a time: the result must be the very
+    bytes msgpack makes of the whole `[V, kind, body]` list (the format DESIGN.md fixes), for
+    empty, small (fix-size headers) and large (16-bit headers) bodies alike."""
+    located = [
+        (raw.hex(), [BlobLocation(b[0], b[1], raw.hex(), b[2], b[3], b[4]) for b in blobs])
+        for raw, blobs in packs
+    ]
+    entries = [encode_pack_entry(p, blobs) for p, blobs in located]
+    whole = [VERSION, kind, [[raw, [list(b) for b in blobs]] for raw, blobs in packs]]
+    assert encode_index(kind, entries) == msgpack.packb(whole, use_bin_type=True)
+    assert decode_index(encode_index(kind, entries)).packs == located
