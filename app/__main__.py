@@ -7,9 +7,9 @@ import sys
 
 def main() -> int:
     if len(sys.argv) > 1:
-        from app.cli import main as cli_main
+        from app.cli import run
 
-        return cli_main()
+        run()  # the command, then its quick exit (see app.cli.run)
     try:
         from app.gui.main import main as gui_main
     except ImportError:

@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.integration.cli import REPO_ROOT
 
 
@@ -67,9 +69,10 @@ def test_a_running_thread_is_waited_for_as_by_an_ordinary_exit(tmp_path: Path) -
     assert (tmp_path / "finished").read_text() == "yes"
 
 
-def test_the_command_exits_with_its_own_code(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", ["app.cli", "app"])  # the command, and the bundled program
+def test_the_command_exits_with_its_own_code(module: str, tmp_path: Path) -> None:
     ok = subprocess.run(
-        [sys.executable, "-m", "app.cli", "--home", str(tmp_path / "p"), "folders", "list"],
+        [sys.executable, "-m", module, "--home", str(tmp_path / "p"), "folders", "list"],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
@@ -77,7 +80,7 @@ def test_the_command_exits_with_its_own_code(tmp_path: Path) -> None:
         check=False,
     )
     bad = subprocess.run(
-        [sys.executable, "-m", "app.cli", "--home", str(tmp_path / "p"), "restore", "--at", "x"],
+        [sys.executable, "-m", module, "--home", str(tmp_path / "p"), "restore", "--at", "x"],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
